@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A push stream of bytes: a file, standard output, memory, or an encoder over another sink.
+///
+/// Writers call ``write(_:)`` any number of times, then exactly one of ``finish()`` (the
+/// output is complete) or ``abort()`` (discard: no output that looks complete may remain).
+public protocol ByteSink: AnyObject {
+    /// A name for error messages.
+    var name: String { get }
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    /// Flushes and completes the output (for a file: renames the temporary file into place).
+    func finish() throws
+    /// Discards the output (for a file: removes the temporary file). Never throws.
+    func abort()
+}
+
+extension ByteSink {
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+}
+
+/// Bytes collected in memory.
+public final class MemoryByteSink: ByteSink {
+    public let name: String
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var isFinished = false
+
+    public init(name: String = "<memory>") { self.name = name }
+    public func write(_ buffer: UnsafeRawBufferPointer) throws { bytes.append(contentsOf: buffer) }
+    public func finish() throws { isFinished = true }
+    public func abort() { bytes = [] }
+}
+
+/// A file written atomically: bytes go to a temporary file beside the target, which is renamed
+/// over the target by ``finish()`` and removed by ``abort()`` (or when the sink is dropped
+/// unfinished). The target is never seen half-written.
+public final class AtomicFileSink: ByteSink {
+    public let name: String
+    /// The temporary file's path.
+    public let temporaryPath: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private let bufferSize = 1 << 20
+    private var done = false
+
+    /// Creates the temporary file beside `path`.
+    ///
+    /// - Throws: ``TabulaError`` (`io`) when the directory does not exist or is not writable.
+    public init(path: String) throws {
+        name = path
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var template = Array("\(dir.isEmpty ? "/" : dir)/.\(base).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            let code = errno
+            var st = stat()
+            if stat(dir.isEmpty ? "/" : dir, &st) != 0 {
+                throw TabulaError(.io, "\(path): cannot write: directory '\(dir)' does not exist")
+            }
+            throw TabulaError.io(path, code, action: "cannot write")
+        }
+        self.fd = fd
+        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        buffer.reserveCapacity(bufferSize)
+        // mkstemp creates 0600; give the output the usual mode, minus the umask.
+        let mask = umask(0)
+        umask(mask)
+        fchmod(fd, 0o666 & ~mask)
+    }
+
+    deinit {
+        if !done { abort() }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if buffer.count + bytes.count > bufferSize {
+            try flush()
+            if bytes.count >= bufferSize {
+                try writeFully(bytes)
+                return
+            }
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try writeFully($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeFully(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw TabulaError.io(name, errno, action: "cannot write")
+            }
+            offset += n
+        }
+    }
+
+    public func finish() throws {
+        precondition(!done, "sink finished twice")
+        do {
+            try flush()
+            if close(fd) != 0 { throw TabulaError.io(name, errno, action: "cannot write") }
+            fd = -1
+            if rename(temporaryPath, name) != 0 { throw TabulaError.io(name, errno, action: "cannot rename into place") }
+            done = true
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    public func abort() {
+        guard !done else { return }
+        done = true
+        if fd >= 0 { close(fd) }
+        fd = -1
+        unlink(temporaryPath)
+    }
+}
+
+/// A file descriptor written directly (standard output). Nothing to rename; ``abort()`` only
+/// stops writing.
+public final class FileDescriptorSink: ByteSink {
+    public let name: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+
+    public init(descriptor: Int32, name: String) {
+        fd = descriptor
+        self.name = name
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    public static func standardOutput() -> FileDescriptorSink { FileDescriptorSink(descriptor: 1, name: "<stdout>") }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    private func flush() throws {
+        var offset = 0
+        try buffer.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw TabulaError.io(name, errno, action: "cannot write")
+                }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    public func finish() throws { try flush() }
+    public func abort() { buffer.removeAll() }
+}

@@ -1,0 +1,311 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Byte-level parsers for field values. Every function reads only inside the buffer it is given.
+///
+/// Two grammars:
+/// - **strict** (type inference): only text that converts *without losing information* — no
+///   leading `+`, no leading zeros (`007`), no surrounding spaces, no digit grouping, integers
+///   within Int64. Text that fails stays text.
+/// - **lenient** (explicit types, `to_int`, `to_float`): also accepts surrounding ASCII spaces,
+///   a leading `+` and leading zeros.
+enum _ValueParsing {
+    /// The types a field's text could be read as.
+    struct TypeMask: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let int64 = TypeMask(rawValue: 1)
+        static let double = TypeMask(rawValue: 2)
+        static let bool = TypeMask(rawValue: 4)
+        static let timestamp = TypeMask(rawValue: 8)
+        static let all: TypeMask = [.int64, .double, .bool, .timestamp]
+    }
+
+    @inline(__always)
+    static func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
+
+    /// What types a non-empty field could be, under the strict grammar.
+    static func classify(_ b: UnsafeRawBufferPointer, within candidates: TypeMask) -> TypeMask {
+        guard let first = b.first else { return [] }
+        var result: TypeMask = []
+        if isDigit(first) || first == UInt8(ascii: "-") {
+            if candidates.contains(.int64), parseInt64(b) != nil { return TypeMask([.int64, .double]).intersection(candidates) }
+            if candidates.contains(.double), parseDouble(b) != nil { result.insert(.double) }
+            if candidates.contains(.timestamp), b.count >= 10, parseTimestamp(b) != nil { result.insert(.timestamp) }
+            return result
+        }
+        switch first {
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "T"), UInt8(ascii: "F"):
+            if candidates.contains(.bool), parseBool(b) != nil { result.insert(.bool) }
+        case UInt8(ascii: "N"), UInt8(ascii: "n"), UInt8(ascii: "i"), UInt8(ascii: "I"):
+            if candidates.contains(.double), parseDouble(b) != nil { result.insert(.double) }
+        default: break
+        }
+        return result
+    }
+
+    // MARK: Int64
+
+    /// Parses `-?(0|[1-9][0-9]*)` within Int64 (strict), or with spaces, `+` and leading zeros (lenient).
+    static func parseInt64(_ input: UnsafeRawBufferPointer, lenient: Bool = false) -> Int64? {
+        var b = input
+        if lenient { b = trimSpaces(b) }
+        let n = b.count
+        guard n > 0 else { return nil }
+        var i = 0
+        var negative = false
+        if b[0] == UInt8(ascii: "-") {
+            negative = true
+            i = 1
+        } else if lenient && b[0] == UInt8(ascii: "+") {
+            i = 1
+        }
+        guard i < n else { return nil }
+        if !lenient && b[i] == UInt8(ascii: "0") && n - i > 1 { return nil }  // 007 stays text
+        if !lenient && negative && n == 2 && b[1] == UInt8(ascii: "0") { return nil }  // -0 is not an integer's text
+        // Accumulate as a negative number so Int64.min fits.
+        var value: Int64 = 0
+        while i < n {
+            let d = b[i] &- 0x30
+            guard d < 10 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.subtractingReportingOverflow(Int64(d))
+            if o1 || o2 { return nil }
+            value = s
+            i += 1
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
+    }
+
+    // MARK: Double
+
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// Parses a decimal floating-point number, `NaN` or an infinity.
+    ///
+    /// Strict grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, `NaN`, `nan`,
+    /// `[-+]?(inf|Inf|infinity|Infinity)`. Lenient adds spaces, `+`, leading zeros, `.5`, `5.`.
+    /// Exact: a fast path for up to 19 significant digits and small exponents (Clinger),
+    /// `strtod` for the rest.
+    static func parseDouble(_ input: UnsafeRawBufferPointer, lenient: Bool = false) -> Double? {
+        var b = input
+        if lenient { b = trimSpaces(b) }
+        let n = b.count
+        guard n > 0 else { return nil }
+        var i = 0
+        var negative = false
+        if b[0] == UInt8(ascii: "-") {
+            negative = true
+            i = 1
+        } else if b[0] == UInt8(ascii: "+") {
+            guard lenient || (n > 1 && (b[1] == UInt8(ascii: "i") || b[1] == UInt8(ascii: "I"))) else { return nil }
+            i = 1
+        }
+        guard i < n else { return nil }
+        if !isDigit(b[i]) && b[i] != UInt8(ascii: ".") { return parseSpecial(b, from: i, negative: negative) }
+
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var exponent = 0
+        var intDigits = 0
+        let intStart = i
+        while i < n, isDigit(b[i]) {
+            if significant < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
+                if mantissa != 0 { significant += 1 }
+            } else {
+                significant += 1
+                exponent += 1
+            }
+            i += 1
+            intDigits += 1
+        }
+        if !lenient {
+            if intDigits == 0 { return nil }
+            if intDigits > 1 && b[intStart] == UInt8(ascii: "0") { return nil }
+        }
+        var fracDigits = 0
+        if i < n && b[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < n, isDigit(b[i]) {
+                if significant < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
+                    if mantissa != 0 { significant += 1 }
+                    exponent -= 1
+                } else {
+                    significant += 1
+                }
+                i += 1
+                fracDigits += 1
+            }
+            if fracDigits == 0 && !lenient { return nil }
+        }
+        if intDigits == 0 && fracDigits == 0 { return nil }
+        if i < n && (b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E")) {
+            i += 1
+            var expNegative = false
+            if i < n && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) {
+                expNegative = b[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            var e = 0
+            var expDigits = 0
+            while i < n, isDigit(b[i]) {
+                if e < 100_000 { e = e * 10 + Int(b[i] &- 0x30) }
+                i += 1
+                expDigits += 1
+            }
+            if expDigits == 0 { return nil }
+            exponent += expNegative ? -e : e
+        }
+        if i != n { return nil }
+
+        if significant <= 19 && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
+            var d = Double(mantissa)
+            d = exponent < 0 ? d / exactPowersOfTen[-exponent] : d * exactPowersOfTen[exponent]
+            return negative ? -d : d
+        }
+        return strtodFallback(b)
+    }
+
+    private static func parseSpecial(_ b: UnsafeRawBufferPointer, from i: Int, negative: Bool) -> Double? {
+        let rest = UnsafeRawBufferPointer(rebasing: b[i...])
+        func equals(_ s: StaticString) -> Bool {
+            rest.count == s.utf8CodeUnitCount && memcmp(rest.baseAddress!, s.utf8Start, rest.count) == 0
+        }
+        if i == 0 && (equals("NaN") || equals("nan")) { return .nan }
+        if equals("inf") || equals("Inf") || equals("infinity") || equals("Infinity") {
+            return negative ? -.infinity : .infinity
+        }
+        return nil
+    }
+
+    private static func strtodFallback(_ b: UnsafeRawBufferPointer) -> Double? {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: b.count + 1) { tmp in
+            // SAFETY: tmp has b.count + 1 slots; we copy b.count bytes and terminate.
+            for k in 0..<b.count { tmp[k] = CChar(bitPattern: b[k]) }
+            tmp[b.count] = 0
+            var end: UnsafeMutablePointer<CChar>? = nil
+            let d = strtod(tmp.baseAddress!, &end)
+            guard let end, end - tmp.baseAddress! == b.count else { return nil }
+            return d
+        }
+    }
+
+    // MARK: Bool
+
+    /// Parses `true`/`false` in lower, Title or UPPER case.
+    static func parseBool(_ b: UnsafeRawBufferPointer, lenient: Bool = false) -> Bool? {
+        let t = lenient ? trimSpaces(b) : b
+        switch t.count {
+        case 4:
+            let w = t.loadUnaligned(as: UInt32.self)
+            if w == 0x6575_7274 || w == 0x6575_7254 || w == 0x4555_5254 { return true }  // true True TRUE
+            if lenient, t[0] | 0x20 == 0x74, t[1] | 0x20 == 0x72, t[2] | 0x20 == 0x75, t[3] | 0x20 == 0x65 { return true }
+            return nil
+        case 5:
+            let w = t.loadUnaligned(as: UInt32.self)
+            let e = t[4]
+            if (w == 0x736C_6166 || w == 0x736C_6146) && e == 0x65 { return false }  // false False
+            if w == 0x534C_4146 && e == 0x45 { return false }  // FALSE
+            return nil
+        case 1 where lenient:
+            if t[0] == UInt8(ascii: "1") { return true }
+            if t[0] == UInt8(ascii: "0") { return false }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    // MARK: Timestamp
+
+    /// Parses the ISO 8601 forms described on ``Timestamp``.
+    static func parseTimestamp(_ input: UnsafeRawBufferPointer, lenient: Bool = false) -> Timestamp? {
+        let b = lenient ? trimSpaces(input) : input
+        let n = b.count
+        guard n >= 10 else { return nil }
+        func digits(_ at: Int, _ count: Int) -> Int? {
+            guard at + count <= n else { return nil }
+            var v = 0
+            for k in at..<(at + count) {
+                let d = b[k] &- 0x30
+                guard d < 10 else { return nil }
+                v = v * 10 + Int(d)
+            }
+            return v
+        }
+        guard let year = digits(0, 4), b[4] == UInt8(ascii: "-"), let month = digits(5, 2),
+            b[7] == UInt8(ascii: "-"), let day = digits(8, 2)
+        else { return nil }
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var micro = 0
+        var i = 10
+        if i < n {
+            guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: " "), let h = digits(i + 1, 2),
+                i + 3 < n, b[i + 3] == UInt8(ascii: ":"), let m = digits(i + 4, 2)
+            else { return nil }
+            hour = h
+            minute = m
+            i += 6
+            if i < n && b[i] == UInt8(ascii: ":") {
+                guard let s = digits(i + 1, 2) else { return nil }
+                second = s
+                i += 3
+                if i < n && (b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",")) {
+                    i += 1
+                    var count = 0
+                    while i < n, isDigit(b[i]) {
+                        if count < 6 { micro = micro * 10 + Int(b[i] &- 0x30) }
+                        count += 1
+                        i += 1
+                    }
+                    guard count >= 1 && count <= 9 else { return nil }
+                    for _ in count..<6 where count < 6 { micro *= 10 }
+                }
+            }
+        }
+        var offsetSeconds = 0
+        if i < n {
+            if b[i] == UInt8(ascii: "Z") {
+                i += 1
+            } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+                let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
+                guard let oh = digits(i + 1, 2) else { return nil }
+                i += 3
+                var om = 0
+                if i < n && b[i] == UInt8(ascii: ":") { i += 1 }
+                if i < n {
+                    guard let m = digits(i, 2) else { return nil }
+                    om = m
+                    i += 2
+                }
+                guard oh <= 23, om <= 59 else { return nil }
+                offsetSeconds = sign * (oh * 3600 + om * 60)
+            }
+        }
+        guard i == n, var t = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute,
+                                        second: second, microsecond: micro)
+        else { return nil }
+        t.microsecondsSinceEpoch -= Int64(offsetSeconds) * 1_000_000
+        return t
+    }
+
+    static func trimSpaces(_ b: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var lo = 0
+        var hi = b.count
+        while lo < hi && (b[lo] == 0x20 || b[lo] == 0x09) { lo += 1 }
+        while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09) { hi -= 1 }
+        return UnsafeRawBufferPointer(rebasing: b[lo..<hi])
+    }
+}
