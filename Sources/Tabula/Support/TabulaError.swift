@@ -54,6 +54,8 @@ func closestName(to name: String, in names: [String]) -> String? {
             previous = current
         }
         let distance = previous[c.count]
+        // A suggestion must share something with the name (not 'a' for 'd').
+        if distance >= max(target.count, c.count) { continue }
         if best == nil || distance < best!.1 { best = (candidate, distance) }
     }
     guard let (candidate, distance) = best else { return nil }

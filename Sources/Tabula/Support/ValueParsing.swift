@@ -167,6 +167,12 @@ enum _ValueParsing {
             exponent += expNegative ? -e : e
         }
         if i != n { return nil }
+        // Strict: an integer too long for Int64 is text (a Double would lose digits).
+        if !lenient && fracDigits == 0 && n == i && !input.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
+            && intDigits > 18
+        {
+            return nil
+        }
 
         if significant <= 19 && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
             var d = Double(mantissa)

@@ -1,0 +1,50 @@
+/// Where something is in an input: file, 1-based line and column, byte offset.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    /// 1-based line (physical lines: a record with a quoted line break spans several).
+    public var line: Int
+    /// 1-based column in characters within the line (0 when unknown).
+    public var column: Int
+    /// 0-based byte offset in the input.
+    public var byteOffset: Int
+
+    public init(path: String, line: Int, column: Int, byteOffset: Int) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.byteOffset = byteOffset
+    }
+
+    /// `data.csv:12:7`.
+    public var description: String { column > 0 ? "\(path):\(line):\(column)" : "\(path):\(line)" }
+}
+
+/// A malformed CSV input: where it is and what was expected.
+///
+/// ``description`` is one line: `data.csv:17:9: unclosed quote (the quoted field starting here never ends)`.
+public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of problem.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let name: String
+        public var description: String { name }
+        public static let unclosedQuote = Code(name: "unclosedQuote")
+        public static let strayQuote = Code(name: "strayQuote")
+        public static let raggedRow = Code(name: "raggedRow")
+        public static let invalidUTF8 = Code(name: "invalidUTF8")
+        public static let invalidValue = Code(name: "invalidValue")
+        public static let unknownColumn = Code(name: "unknownColumn")
+        public static let fieldTooLarge = Code(name: "fieldTooLarge")
+    }
+
+    public var code: Code
+    public var location: SourceLocation
+    public var message: String
+
+    public init(_ code: Code, _ location: SourceLocation, _ message: String) {
+        self.code = code
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String { "\(location): \(message)" }
+}

@@ -1,0 +1,47 @@
+/// What to keep when reading CSV: header, types, nulls, columns, rows.
+///
+/// ``CSVDialect`` says how bytes tokenize; these options say what becomes of the fields.
+public struct CSVReadOptions: Sendable {
+    /// Whether the first record names the columns. Without a header, columns are named
+    /// `column_1`, `column_2`, ….
+    public var hasHeader: Bool = true
+    /// Whether to infer column types; when `false`, every column is `String` (pandas' `dtype=str`).
+    public var infersTypes: Bool = true
+    /// Types given by the user, by column name. Values are checked while reading: one that does
+    /// not convert is an error naming its line and column.
+    public var columnTypes: [String: ColumnType] = [:]
+    /// Field texts read as null, besides the empty unquoted field (for example `NA`, `null`).
+    public var nullTokens: [String] = []
+    /// Only these columns, in this order (`nil`: all).
+    public var selectedColumns: [String]? = nil
+    /// Data rows to skip after the header.
+    public var skipRows: Int = 0
+    /// Data rows to read at most (`nil`: all).
+    public var rowLimit: Int? = nil
+    /// What to do with a record that has fewer fields than the header.
+    public var raggedRows: RaggedRowPolicy = .error
+    /// What to do with bytes that are not UTF-8.
+    public var invalidUTF8: InvalidUTF8Policy = .error
+    /// Rows per chunk when reading in chunks.
+    public var chunkRowCount: Int = 64 * 1024
+    /// Whether whole-file reads may parse parts of the input on several threads.
+    public var allowsParallelParsing: Bool = true
+
+    /// What to do with a record whose field count differs from the header's.
+    public enum RaggedRowPolicy: String, Sendable {
+        /// Fail, naming the line and both counts.
+        case error
+        /// Fill missing trailing fields with nulls (too many fields is still an error).
+        case pad
+    }
+
+    /// What to do with invalid UTF-8.
+    public enum InvalidUTF8Policy: String, Sendable {
+        /// Fail, naming the line and column.
+        case error
+        /// Replace each invalid sequence with U+FFFD.
+        case replace
+    }
+
+    public init() {}
+}

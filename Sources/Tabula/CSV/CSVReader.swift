@@ -1,0 +1,171 @@
+/// Reads CSV from any ``ByteSource`` as a sequence of ``DataFrame`` chunks, in bounded memory.
+///
+/// ```swift
+/// let reader = try CSVReader(path: "big.csv.gz")
+/// while let chunk = try reader.next() {
+///     // chunk.rowCount ≤ options.chunkRowCount
+/// }
+/// ```
+///
+/// ### Types across chunks
+/// Each chunk's types are inferred from its rows and never narrower than the previous chunk's:
+/// a column that was Int64 becomes Double (or String) from the first chunk holding a value that
+/// needs it. Since columns keep the text they were read from, untouched values are written back
+/// as read whatever the type. ``DataFrame/init(contentsOfCSVFile:dialect:options:)`` infers from
+/// the whole file instead.
+///
+/// ### Buffers
+/// Bytes are read into one buffer (1 MiB by default) that grows only when a single record does
+/// not fit; a record may straddle any number of reads.
+public final class CSVReader {
+    private let source: ByteSource
+    private var tokenizer: CSVTokenizer
+    private var builder: _CSVTableBuilder
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var eof = false
+    private var finished = false
+    private var checkedBOM = false
+    private var emittedAny = false
+    private var previousTypes: [ColumnType]? = nil
+    /// Bytes of the source consumed so far (for progress).
+    public private(set) var bytesConsumed = 0
+
+    /// Creates a reader over a byte source.
+    ///
+    /// - Parameters:
+    ///   - source: the bytes (a file, standard input, a gzip stream, memory).
+    ///   - dialect: how bytes split into fields.
+    ///   - options: what to keep; ``CSVReadOptions/chunkRowCount`` sets the chunk size.
+    ///   - bufferSize: the initial read buffer size in bytes (tests use tiny ones).
+    public init(source: ByteSource, dialect: CSVDialect = .csv, options: CSVReadOptions = CSVReadOptions(),
+                bufferSize: Int = 1 << 20) {
+        self.source = source
+        tokenizer = CSVTokenizer(dialect: dialect, path: source.name)
+        builder = _CSVTableBuilder(options: options, path: source.name, chunkLimit: max(1, options.chunkRowCount))
+        buffer = [UInt8](repeating: 0, count: max(4, bufferSize))  // room for a BOM
+    }
+
+    /// The column names, once the header (or first record) has been read.
+    public var columnNames: [String]? { builder.builders.isEmpty && builder.fileColumnNames == nil ? nil : builder.builders.map(\.name) }
+
+    /// The next chunk, or `nil` at the end.
+    ///
+    /// The first call returns a frame even for an input with no data rows (its columns, no
+    /// rows; no columns at all for an empty input).
+    ///
+    /// - Throws: ``CSVError`` for malformed input; the source's errors (I/O, gzip).
+    public func next() throws -> DataFrame? {
+        if finished { return nil }
+        builder.startNextChunk()
+        while true {
+            if !checkedBOM {
+                try fill(minimum: 3)
+                if end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
+                    start += 3
+                    bytesConsumed += 3
+                }
+                checkedBOM = true
+            }
+            if end > start || eof {
+                tokenizer.baseOffset = bytesConsumed
+                let (consumed, stopped) = try buffer.withUnsafeBytes { raw throws(CSVError) in
+                    try tokenizer.tokenize(
+                        UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, into: &builder)
+                }
+                start += consumed
+                bytesConsumed += consumed
+                if stopped {
+                    if builder.isDone { finished = true }
+                    break
+                }
+                if eof {
+                    finished = true
+                    break
+                }
+            }
+            try fill(minimum: nil)
+        }
+        if builder.rowCount == 0 && emittedAny { return nil }
+        emittedAny = true
+        let frame = builder.makeFrame(widening: previousTypes)
+        previousTypes = frame.columns.map(\.type)
+        return frame
+    }
+
+    /// Calls `body` with each chunk in turn.
+    public func forEachChunk(_ body: (DataFrame) throws -> Void) throws {
+        while let chunk = try next() { try body(chunk) }
+    }
+
+    /// Reads all remaining chunks into one frame.
+    public func readAll() throws -> DataFrame {
+        var result = DataFrame()
+        var first = true
+        while let chunk = try next() {
+            if first {
+                result = chunk
+                first = false
+            } else {
+                result = try Self.concatenate(result, chunk)
+            }
+        }
+        return result
+    }
+
+    static func concatenate(_ a: DataFrame, _ b: DataFrame) throws -> DataFrame {
+        var columns: [AnyColumn] = []
+        for (x, y) in zip(a.columns, b.columns) {
+            let type = _TypeInference.widen(x.type, y.type)
+            columns.append(try x.converted(to: type).appending(y.converted(to: type)))
+        }
+        return DataFrame(unchecked: columns)
+    }
+
+    /// Moves unconsumed bytes to the front, grows the buffer when it is full of one record, and
+    /// reads until it is full (or at least `minimum` bytes are buffered) or the source ends.
+    private func fill(minimum: Int?) throws {
+        if start > 0 {
+            let count = end - start
+            if count > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    // SAFETY: both ranges lie inside the buffer; memmove semantics.
+                    raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: count)
+                }
+            }
+            start = 0
+            end = count
+        }
+        if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        while end < buffer.count && !eof {
+            let n = try buffer.withUnsafeMutableBytes { raw in
+                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
+            }
+            if n == 0 {
+                eof = true
+            } else {
+                end += n
+            }
+            if let minimum, end - start >= minimum { break }
+        }
+    }
+}
+
+extension AnyColumn {
+    /// This column as `type`: text read from a file is retyped without parsing; typed values
+    /// are converted (to String as their text).
+    func converted(to type: ColumnType) throws -> AnyColumn {
+        if type == self.type { return self }
+        if let text = sourceText { return AnyColumn(text: text, as: type) }
+        if type == .string {
+            var out = Column<String>(name: name)
+            for i in 0..<count { out.append(text(at: i)) }
+            return AnyColumn(out)
+        }
+        if type == .double, case .int64(let c) = storage {
+            return AnyColumn(Column<Double>(name: name, buffer: PrimitiveBuffer(c.buffer.values.map { Double($0) }), validity: c.validity))
+        }
+        throw TabulaError(.typeMismatch, "cannot convert column '\(name)' from \(self.type) to \(type)")
+    }
+}

@@ -1,0 +1,257 @@
+/// One field of the record being tokenized: a byte range of the buffer and how it was written.
+struct _FieldSpan {
+    var start: Int
+    var end: Int
+    /// Bit 0: the field was quoted. Bit 1: it holds doubled quotes to collapse.
+    var flags: UInt8
+
+    static let quoted: UInt8 = 1
+    static let escaped: UInt8 = 2
+
+    var isQuoted: Bool { flags & Self.quoted != 0 }
+    var isEscaped: Bool { flags & Self.escaped != 0 }
+}
+
+/// Receives the records a ``CSVTokenizer`` finds.
+protocol _CSVRecordSink {
+    /// Takes one complete record.
+    ///
+    /// - Parameters:
+    ///   - fields: the record's fields, as byte ranges of `bytes`.
+    ///   - recordStart: the record's first byte in `bytes`.
+    ///   - line: the 1-based line the record starts on.
+    /// - Returns: `false` to stop tokenizing after this record.
+    mutating func record(
+        _ fields: UnsafeBufferPointer<_FieldSpan>, bytes: UnsafeRawBufferPointer, recordStart: Int, line: Int,
+        tokenizer: borrowing CSVTokenizer
+    ) throws(CSVError) -> Bool
+}
+
+/// Splits bytes into records and fields (RFC 4180 with the decisions in `Docs/csv-dialect.md`).
+///
+/// Works on raw bytes, a buffer at a time, with no allocation per field: a record's fields are
+/// byte ranges in a reused array. A record may straddle buffers: ``tokenize(_:isFinal:into:)``
+/// consumes only complete records and the caller hands the rest back with more bytes.
+///
+/// Rules: LF, CRLF and lone CR end records (mixed); blank lines are skipped; a field that starts
+/// with the quote byte is quoted and may hold delimiters, line breaks and doubled quotes; after
+/// its closing quote only a delimiter or a line end may follow; a quote inside an unquoted field
+/// is a literal character; an unclosed quote at the end of the input is an error.
+struct CSVTokenizer: ~Copyable {
+    let delimiter: UInt8
+    let quote: UInt8
+    let commentPrefix: [UInt8]?
+    let path: String
+    /// The 1-based line of the next byte to tokenize.
+    var line: Int = 1
+    /// The absolute offset in the input of byte 0 of the buffer being tokenized.
+    var baseOffset: Int = 0
+    private var fields: [_FieldSpan] = []
+
+    init(dialect: CSVDialect, path: String) {
+        delimiter = dialect.delimiter
+        quote = dialect.quote
+        commentPrefix = dialect.commentPrefix
+        self.path = path
+        fields.reserveCapacity(64)
+    }
+
+    /// Tokenizes the complete records at the start of `bytes`.
+    ///
+    /// - Parameter isFinal: whether `bytes` runs to the end of the input (then the last record
+    ///   needs no line end, and an open quote is an error).
+    /// - Returns: how many bytes were consumed (up to the end of the last record handed to the
+    ///   sink) and whether the sink asked to stop.
+    mutating func tokenize<S: _CSVRecordSink>(
+        _ bytes: UnsafeRawBufferPointer, isFinal: Bool, into sink: inout S
+    ) throws(CSVError) -> (consumed: Int, stopped: Bool) {
+        guard let p = bytes.baseAddress, bytes.count > 0 else { return (0, false) }
+        let n = bytes.count
+        let lf: UInt8 = 0x0A
+        let cr: UInt8 = 0x0D
+        var pos = 0
+        var consumed = 0
+
+        records: while pos < n {
+            let recordStart = pos
+            let recordLine = line
+            let first = p.load(fromByteOffset: pos, as: UInt8.self)
+
+            // Blank lines.
+            if first == lf || first == cr {
+                if first == cr {
+                    if pos + 1 < n {
+                        pos += p.load(fromByteOffset: pos + 1, as: UInt8.self) == lf ? 2 : 1
+                    } else if isFinal {
+                        pos += 1
+                    } else {
+                        break records
+                    }
+                } else {
+                    pos += 1
+                }
+                line += 1
+                consumed = pos
+                continue records
+            }
+
+            // Comment lines.
+            if let prefix = commentPrefix, first == prefix[0] {
+                if n - pos < prefix.count && !isFinal { break records }
+                var matches = n - pos >= prefix.count
+                if matches {
+                    for k in 1..<prefix.count where p.load(fromByteOffset: pos + k, as: UInt8.self) != prefix[k] {
+                        matches = false
+                        break
+                    }
+                }
+                if matches {
+                    let e = _ByteScanning.firstIndex(of: lf, cr, cr, in: p, from: pos, to: n)
+                    if e == n {
+                        if !isFinal { break records }
+                        pos = n
+                    } else if p.load(fromByteOffset: e, as: UInt8.self) == cr {
+                        if e + 1 == n && !isFinal { break records }
+                        pos = e + 1 < n && p.load(fromByteOffset: e + 1, as: UInt8.self) == lf ? e + 2 : e + 1
+                    } else {
+                        pos = e + 1
+                    }
+                    line += 1
+                    consumed = pos
+                    continue records
+                }
+            }
+
+            fields.removeAll(keepingCapacity: true)
+            fields: while true {
+                if pos < n && p.load(fromByteOffset: pos, as: UInt8.self) == quote {
+                    // Quoted field: find the closing quote, stepping over doubled quotes.
+                    let contentStart = pos + 1
+                    var q = contentStart
+                    var flags = _FieldSpan.quoted
+                    while true {
+                        q = _ByteScanning.firstIndex(of: quote, in: p, from: q, to: n)
+                        if q == n {
+                            if isFinal {
+                                throw error(
+                                    .unclosedQuote, at: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes,
+                                    "unclosed quote: the field quoted here runs to the end of the input")
+                            }
+                            line = recordLine
+                            break records
+                        }
+                        if q + 1 < n {
+                            if p.load(fromByteOffset: q + 1, as: UInt8.self) == quote {
+                                flags |= _FieldSpan.escaped
+                                q += 2
+                                continue
+                            }
+                        } else if !isFinal {
+                            line = recordLine  // cannot tell a closing quote from a doubled one yet
+                            break records
+                        }
+                        break
+                    }
+                    line += Self.lineBreaks(p, from: contentStart, to: q)
+                    fields.append(_FieldSpan(start: contentStart, end: q, flags: flags))
+                    pos = q + 1
+                    if pos == n {
+                        if !isFinal {
+                            line = recordLine
+                            break records
+                        }
+                        break fields
+                    }
+                    let c = p.load(fromByteOffset: pos, as: UInt8.self)
+                    if c == delimiter {
+                        pos += 1
+                        continue fields
+                    }
+                    if c == lf || c == cr { break fields }
+                    throw error(
+                        .strayQuote, at: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes,
+                        "unexpected character after the closing quote of a field"
+                            + " (a quote inside a quoted field must be doubled)")
+                } else {
+                    let e = _ByteScanning.firstIndex(of: delimiter, lf, cr, in: p, from: pos, to: n)
+                    if e == n && !isFinal {
+                        line = recordLine
+                        break records
+                    }
+                    fields.append(_FieldSpan(start: pos, end: e, flags: 0))
+                    pos = e
+                    if e == n { break fields }
+                    if p.load(fromByteOffset: e, as: UInt8.self) == delimiter {
+                        pos += 1
+                        continue fields
+                    }
+                    break fields
+                }
+            }
+
+            // The record ends at `pos`: a line end, or the end of the input.
+            if pos < n {
+                if p.load(fromByteOffset: pos, as: UInt8.self) == cr {
+                    if pos + 1 < n {
+                        pos += p.load(fromByteOffset: pos + 1, as: UInt8.self) == lf ? 2 : 1
+                    } else if isFinal {
+                        pos += 1
+                    } else {
+                        line = recordLine  // a CR at the buffer's end may start a CRLF
+                        break records
+                    }
+                } else {
+                    pos += 1
+                }
+                line += 1
+            }
+            consumed = pos
+            let keepGoing = try fields.withUnsafeBufferPointer { (spans) throws(CSVError) -> Bool in
+                try sink.record(spans, bytes: bytes, recordStart: recordStart, line: recordLine, tokenizer: self)
+            }
+            if !keepGoing { return (consumed, true) }
+        }
+        return (consumed, false)
+    }
+
+    /// The number of line breaks (LF, CRLF, lone CR) in `p[from..<to]`.
+    @inline(__always)
+    static func lineBreaks(_ p: UnsafeRawPointer, from: Int, to: Int) -> Int {
+        var count = 0
+        var i = _ByteScanning.firstIndex(of: 0x0A, 0x0D, 0x0D, in: p, from: from, to: to)
+        while i < to {
+            if p.load(fromByteOffset: i, as: UInt8.self) == 0x0D {
+                if i + 1 < to && p.load(fromByteOffset: i + 1, as: UInt8.self) == 0x0A { i += 1 }
+            }
+            count += 1
+            i = _ByteScanning.firstIndex(of: 0x0A, 0x0D, 0x0D, in: p, from: i + 1, to: to)
+        }
+        return count
+    }
+
+    /// The location of byte `pos` of `bytes`, counting lines from the record's start.
+    func location(of pos: Int, recordStart: Int, recordLine: Int, bytes: UnsafeRawBufferPointer) -> SourceLocation {
+        var line = recordLine
+        var lineStart = recordStart
+        var i = recordStart
+        while i < pos {
+            let c = bytes[i]
+            if c == 0x0A || c == 0x0D {
+                if c == 0x0D && i + 1 < pos && bytes[i + 1] == 0x0A { i += 1 }
+                line += 1
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        var column = 1
+        for k in lineStart..<pos where bytes[k] & 0xC0 != 0x80 { column += 1 }
+        return SourceLocation(path: path, line: line, column: column, byteOffset: baseOffset + pos)
+    }
+
+    func error(
+        _ code: CSVError.Code, at pos: Int, recordStart: Int, recordLine: Int, bytes: UnsafeRawBufferPointer,
+        _ message: String
+    ) -> CSVError {
+        CSVError(code, location(of: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes), message)
+    }
+}

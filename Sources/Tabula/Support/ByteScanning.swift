@@ -1,0 +1,115 @@
+/// Word-at-a-time (SWAR) byte search: the tokenizer's inner loop.
+///
+/// Each function has a scalar twin with the same contract; tests compare them on random input.
+enum _ByteScanning {
+    @inline(__always)
+    static func broadcast(_ b: UInt8) -> UInt64 { 0x0101_0101_0101_0101 &* UInt64(b) }
+
+    /// High bit set in each byte of `w` that is zero (exact: no false positives).
+    @inline(__always)
+    static func zeroBytes(_ w: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((w & low7) &+ low7) | w | low7)
+    }
+
+    /// The index of the first byte in `p[from..<to]` equal to `a`, `b` or `c`, or `to`.
+    ///
+    /// - Precondition: `p[from..<to]` is readable.
+    @inline(__always)
+    static func firstIndex(of a: UInt8, _ b: UInt8, _ c: UInt8, in p: UnsafeRawPointer, from: Int, to: Int) -> Int {
+        var i = from
+        let ma = broadcast(a)
+        let mb = broadcast(b)
+        let mc = broadcast(c)
+        while i + 8 <= to {
+            // SAFETY: i + 8 <= to, and p[from..<to] is readable.
+            let w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let hits = zeroBytes(w ^ ma) | zeroBytes(w ^ mb) | zeroBytes(w ^ mc)
+            if hits != 0 { return i + hits.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < to {
+            let x = p.load(fromByteOffset: i, as: UInt8.self)
+            if x == a || x == b || x == c { return i }
+            i += 1
+        }
+        return to
+    }
+
+    /// Scalar twin of ``firstIndex(of:_:_:in:from:to:)``.
+    static func firstIndexScalar(of a: UInt8, _ b: UInt8, _ c: UInt8, in p: UnsafeRawPointer, from: Int, to: Int) -> Int {
+        var i = from
+        while i < to {
+            let x = p.load(fromByteOffset: i, as: UInt8.self)
+            if x == a || x == b || x == c { return i }
+            i += 1
+        }
+        return to
+    }
+
+    /// The index of the first byte in `p[from..<to]` equal to `a`, or `to`.
+    @inline(__always)
+    static func firstIndex(of a: UInt8, in p: UnsafeRawPointer, from: Int, to: Int) -> Int {
+        var i = from
+        let ma = broadcast(a)
+        while i + 8 <= to {
+            // SAFETY: i + 8 <= to, and p[from..<to] is readable.
+            let w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let hits = zeroBytes(w ^ ma)
+            if hits != 0 { return i + hits.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < to {
+            if p.load(fromByteOffset: i, as: UInt8.self) == a { return i }
+            i += 1
+        }
+        return to
+    }
+
+    /// Whether any byte of `p[from..<to]` is ≥ 0x80 (not ASCII).
+    @inline(__always)
+    static func containsNonASCII(_ p: UnsafeRawPointer, from: Int, to: Int) -> Bool {
+        var i = from
+        while i + 8 <= to {
+            // SAFETY: i + 8 <= to, and p[from..<to] is readable.
+            if p.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
+            i += 8
+        }
+        while i < to {
+            if p.load(fromByteOffset: i, as: UInt8.self) >= 0x80 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// The length of the valid UTF-8 prefix of `b`, or `nil` when all of `b` is valid.
+    static func firstInvalidUTF8(_ b: UnsafeRawBufferPointer) -> Int? {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            switch c {
+            case 0xC2...0xDF: length = 2; scalar = UInt32(c & 0x1F); minimum = 0x80
+            case 0xE0...0xEF: length = 3; scalar = UInt32(c & 0x0F); minimum = 0x800
+            case 0xF0...0xF4: length = 4; scalar = UInt32(c & 0x07); minimum = 0x10000
+            default: return i
+            }
+            guard i + length <= n else { return i }
+            for k in 1..<length {
+                let cc = b[i + k]
+                guard cc & 0xC0 == 0x80 else { return i }
+                scalar = scalar << 6 | UInt32(cc & 0x3F)
+            }
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
+            i += length
+        }
+        return nil
+    }
+}

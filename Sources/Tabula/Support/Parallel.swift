@@ -1,0 +1,39 @@
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The number of processors online (at least 1).
+let _processorCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+/// A box that lets threads hand values back through a `Sendable` closure. Each index is
+/// written by exactly one iteration, and read only after all iterations end.
+final class _ResultSlots<T>: @unchecked Sendable {
+    var slots: [T?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+}
+
+/// Runs `body(i)` for `i` in `0..<count` on all processors and returns the results in order.
+func _parallelMap<T>(count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    let results = _ResultSlots<T>(count: count)
+    if count == 1 {
+        results.slots[0] = body(0)
+    } else {
+        results.slots.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            DispatchQueue.concurrentPerform(iterations: count) { i in
+                // SAFETY: iteration i writes only slot i.
+                slots[i] = body(i)
+            }
+        }
+    }
+    return results.slots.map { $0! }
+}
+
+/// An unsafe buffer handed to worker threads that only read it while its owner keeps it alive.
+struct _SendableBytes: @unchecked Sendable {
+    let buffer: UnsafeRawBufferPointer
+}

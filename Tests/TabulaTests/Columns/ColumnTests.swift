@@ -1,0 +1,104 @@
+import Testing
+@testable import Tabula
+
+@Suite struct ValidityBitmapTests {
+    @Test func appendTracksNullsAcrossWordBoundaries() {
+        var bitmap = ValidityBitmap()
+        for i in 0..<200 { bitmap.append(i % 3 != 0) }
+        #expect(bitmap.count == 200)
+        #expect(bitmap.nullCount == 67)
+        #expect(bitmap[0] == false)
+        #expect(bitmap[64] == true)
+        #expect(bitmap[198] == false)
+        #expect(bitmap[199] == true)
+    }
+
+    @Test func repeatingAndSliceAgree() {
+        let all = ValidityBitmap(repeating: true, count: 130)
+        #expect(all.nullCount == 0 && all[129])
+        var some = ValidityBitmap(repeating: false, count: 70)
+        #expect(some.nullCount == 70)
+        some.set(65, valid: true)
+        #expect(some.nullCount == 69)
+        let slice = some.slice(60..<70)
+        #expect(slice.count == 10 && slice.nullCount == 9 && slice[5])
+    }
+
+    @Test func intersectionIsValidOnlyWhereBothAre() {
+        var a = ValidityBitmap()
+        var b = ValidityBitmap()
+        for i in 0..<100 {
+            a.append(i % 2 == 0)
+            b.append(i % 3 == 0)
+        }
+        let both = a.intersection(b)
+        for i in 0..<100 { #expect(both[i] == (i % 6 == 0)) }
+        #expect(both.nullCount == 100 - 17)
+    }
+
+    @Test func appendingBitmapsKeepsEveryBit() {
+        var a = ValidityBitmap()
+        for i in 0..<37 { a.append(i % 5 != 0) }
+        var b = ValidityBitmap()
+        for i in 0..<70 { b.append(i % 7 == 0) }
+        var joined = a
+        joined.append(contentsOf: b)
+        #expect(joined.count == 107)
+        #expect(joined.nullCount == a.nullCount + b.nullCount)
+        for i in 0..<70 { #expect(joined[37 + i] == b[i]) }
+    }
+}
+
+@Suite struct ColumnTests {
+    @Test func nullsInEveryType() throws {
+        let ints = Column<Int64>(name: "i", contents: [1, nil, 3])
+        let doubles = Column<Double>(name: "d", contents: [2.5, nil, .nan])
+        let bools = Column<Bool>(name: "b", contents: [true, nil, false])
+        let strings = Column<String>(name: "s", contents: ["a", nil, ""])
+        let times = Column<Timestamp>(name: "t", contents: [Timestamp("2024-01-05T10:00:00"), nil, nil])
+        #expect(Array(ints) == [1, nil, 3])
+        #expect(doubles[0] == 2.5 && doubles[1] == nil && doubles[2]!.isNaN)
+        #expect(Array(bools) == [true, nil, false])
+        #expect(Array(strings) == ["a", nil, ""])
+        #expect(times.nullCount == 2)
+        #expect(times[0]?.description == "2024-01-05T10:00:00")
+        for column in [ints.eraseToAnyColumn(), doubles.eraseToAnyColumn(), bools.eraseToAnyColumn(),
+                       strings.eraseToAnyColumn(), times.eraseToAnyColumn()] {
+            #expect(column.isNull(at: 1))
+        }
+    }
+
+    @Test func stringsAreStoredAsOneByteBufferWithOffsets() {
+        let strings = Column<String>(name: "s", contents: ["ab", nil, "cde", "é"])
+        #expect(strings.buffer.bytes == Array("abcdeé".utf8))
+        #expect(strings.buffer.offsets == [0, 2, 2, 5, 7])
+    }
+
+    @Test func sliceAndGatherKeepNulls() {
+        let c = Column<Int64>(name: "x", contents: [0, nil, 2, 3, nil, 5])
+        #expect(Array(c.slice(1..<4)) == [nil, 2, 3])
+        #expect(Array(c.gather([5, 4, 0])) == [5, nil, 0])
+    }
+
+    @Test func equalityIgnoresPlaceholdersAndMatchesNaN() {
+        var a = Column<Double>(name: "x", contents: [1, nil, .nan])
+        let b = Column<Double>(name: "x", contents: [1, nil, .nan])
+        #expect(a == b)
+        a.append(2)
+        #expect(a != b)
+    }
+}
+
+@Suite struct TimestampTests {
+    @Test func parsesISOFormsAndOffsets() throws {
+        let a = try #require(Timestamp("2024-02-29T23:59:59.5Z"))
+        #expect(a.description == "2024-02-29T23:59:59.500000")
+        let b = try #require(Timestamp("2024-03-01T01:00:00+02:00"))
+        #expect(b.description == "2024-02-29T23:00:00")
+        #expect(Timestamp("1969-12-31")?.microsecondsSinceEpoch == -86_400_000_000)
+        #expect(Timestamp("2023-02-29") == nil)
+        #expect(Timestamp("2024-13-01") == nil)
+        #expect(Timestamp("2024-01-01T24:00") == nil)
+        #expect(Timestamp("20240101") == nil)
+    }
+}
