@@ -1,0 +1,185 @@
+/// Kernels of the text functions. They work on UTF-8 bytes straight from the column buffers,
+/// with an ASCII fast path; only non-ASCII rows of the Unicode-aware functions (`upper`,
+/// `lower`, `trim`, `len`, `substr`) are decoded into a `String`.
+///
+/// - `len` and `substr` count characters as Swift does (extended grapheme clusters): `"é"` is
+///   one character whether precomposed or not, and `"\r\n"` is one.
+/// - `upper`/`lower` use Unicode's default (locale-independent) full case mapping: `"ß"`
+///   uppercases to `"SS"`.
+/// - `trim` removes leading and trailing Unicode white space.
+/// - `replace`, `contains`, `starts_with` and `ends_with` match UTF-8 bytes, so they are exact
+///   on code points (not on grapheme clusters); an empty pattern matches everywhere and
+///   `replace` with one returns the text unchanged.
+///
+/// Every argument is a column here or a constant beside a column (the evaluator computes
+/// all-constant calls as one-row columns); a null argument makes the row null.
+enum _StringFunctions {
+    static func evaluate(_ f: _Function, _ arguments: [_Vector], count: Int) -> _Vector {
+        func strings(_ i: Int) -> _StringRows { _StringRows(arguments[i].values(String.self)!) }
+        let validity = _combinedValidity(arguments.map(\.validity))
+        switch f {
+        case .upper, .lower:
+            let s = strings(0)
+            let upper = f == .upper
+            return .string(.column(mapToStrings(count, validity) { i, out in changeCase(s[i], upper: upper, into: &out) }))
+        case .trim:
+            let s = strings(0)
+            return .string(.column(mapToStrings(count, validity) { i, out in trim(s[i], into: &out) }))
+        case .len:
+            let s = strings(0)
+            return .int64(.column(mapToValues(count, validity) { i in Int64(length(s[i])) }))
+        case .substr:
+            let s = strings(0)
+            let start = arguments[1].values(Int64.self)!
+            let length = arguments.count > 2 ? arguments[2].values(Int64.self)! : nil
+            return .string(.column(mapToStrings(count, validity) { i, out in
+                substring(s[i], start: start[i], length: length?[i], into: &out)
+            }))
+        case .replace:
+            let (s, pattern, replacement) = (strings(0), strings(1), strings(2))
+            return .string(.column(mapToStrings(count, validity) { i, out in
+                replace(s[i], pattern[i], replacement[i], into: &out)
+            }))
+        case .contains, .startsWith, .endsWith:
+            let (s, pattern) = (strings(0), strings(1))
+            return .bool(.column(mapToValues(count, validity) { i -> Bool in
+                let (text, p) = (s[i], pattern[i])
+                switch f {
+                case .contains: return firstIndex(of: p, in: text, from: text.startIndex) != nil
+                case .startsWith: return text.count >= p.count && text.prefix(p.count).elementsEqual(p)
+                default: return text.count >= p.count && text.suffix(p.count).elementsEqual(p)
+                }
+            }))
+        case .concat:
+            let parts = arguments.indices.map(strings)
+            return .string(.column(mapToStrings(count, validity) { i, out in
+                for part in parts { out.appendPartial(part[i]) }
+                out.finishRow()
+            }))
+        default:
+            preconditionFailure("\(f) is not a text function")
+        }
+    }
+
+    /// A String column whose valid rows `body` appends (exactly one row per call).
+    private static func mapToStrings(
+        _ count: Int, _ validity: ValidityBitmap?, _ body: (Int, inout _StringBuilder) -> Void
+    ) -> Column<String> {
+        var builder = _StringBuilder(capacity: count)
+        for i in 0..<count {
+            if validity?[i] ?? true {
+                body(i, &builder)
+            } else {
+                builder.appendEmpty()
+            }
+        }
+        return builder.finish(validity: validity)
+    }
+
+    /// A column of `body`'s values for the valid rows.
+    private static func mapToValues<R: _PrimitiveElement>(_ count: Int, _ validity: ValidityBitmap?, _ body: (Int) -> R)
+        -> Column<R>
+    {
+        var out = [R](repeating: .zero, count: count)
+        for i in 0..<count where validity?[i] ?? true { out[i] = body(i) }
+        return Column(name: "", buffer: PrimitiveBuffer(out), validity: validity ?? ValidityBitmap(repeating: true, count: count))
+    }
+
+    static func changeCase(_ bytes: ArraySlice<UInt8>, upper: Bool, into out: inout _StringBuilder) {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            let s = String(decoding: bytes, as: UTF8.self)
+            out.append(upper ? s.uppercased() : s.lowercased())
+            return
+        }
+        let (first, delta): (UInt8, Int8) = upper ? (UInt8(ascii: "a"), -32) : (UInt8(ascii: "A"), 32)
+        out.appendRow { buffer in
+            for b in bytes { buffer.append(b &- first < 26 ? b &+ UInt8(bitPattern: delta) : b) }
+        }
+    }
+
+    static func trim(_ bytes: ArraySlice<UInt8>, into out: inout _StringBuilder) {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            let s = String(decoding: bytes, as: UTF8.self)
+            let scalars = s.unicodeScalars
+            var lo = scalars.startIndex
+            var hi = scalars.endIndex
+            while lo < hi && scalars[lo].properties.isWhitespace { lo = scalars.index(after: lo) }
+            while hi > lo && scalars[scalars.index(before: hi)].properties.isWhitespace { hi = scalars.index(before: hi) }
+            out.append(s.utf8[lo..<hi])
+            return
+        }
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b &- 0x09 < 5 }  // space, \t \n \v \f \r
+        var lo = bytes.startIndex
+        var hi = bytes.endIndex
+        while lo < hi && isSpace(bytes[lo]) { lo += 1 }
+        while hi > lo && isSpace(bytes[hi - 1]) { hi -= 1 }
+        out.append(bytes[lo..<hi])
+    }
+
+    /// The number of characters (extended grapheme clusters).
+    static func length(_ bytes: ArraySlice<UInt8>) -> Int {
+        _isSimpleASCII(bytes) ? bytes.count : String(decoding: bytes, as: UTF8.self).count
+    }
+
+    static func substring(_ bytes: ArraySlice<UInt8>, start: Int64, length: Int64?, into out: inout _StringBuilder) {
+        if _isSimpleASCII(bytes) {
+            let r = window(count: bytes.count, start: start, length: length)
+            out.append(bytes[(bytes.startIndex + r.lowerBound)..<(bytes.startIndex + r.upperBound)])
+            return
+        }
+        let s = String(decoding: bytes, as: UTF8.self)
+        let r = window(count: s.count, start: start, length: length)
+        let lo = s.index(s.startIndex, offsetBy: r.lowerBound)
+        let hi = s.index(lo, offsetBy: r.count)
+        out.append(s.utf8[lo..<hi])
+    }
+
+    /// The 0-based character range that `substr(s, start, length)` takes from a text of `count`
+    /// characters: `start` is 1-based, negative counts from the end (-1 is the last character);
+    /// the window `[start, start + length)` is clipped to the text (SQLite's rules).
+    static func window(count n: Int, start: Int64, length: Int64?) -> Range<Int> {
+        var from = Int(start)
+        if from < 0 { from = n + from + 1 }
+        var to = Int.max
+        if let length {
+            if length < 0 { return 0..<0 }
+            let (sum, overflow) = from.addingReportingOverflow(Int(length))
+            to = overflow ? Int.max : sum
+        }
+        let lo = max(from, 1)
+        let hi = min(to, n + 1)
+        return lo < hi ? (lo - 1)..<(hi - 1) : 0..<0
+    }
+
+    static func replace(
+        _ s: ArraySlice<UInt8>, _ pattern: ArraySlice<UInt8>, _ replacement: ArraySlice<UInt8>,
+        into out: inout _StringBuilder
+    ) {
+        guard !pattern.isEmpty, var match = firstIndex(of: pattern, in: s, from: s.startIndex) else {
+            out.append(s)
+            return
+        }
+        var copied = s.startIndex
+        while true {
+            out.appendPartial(s[copied..<match])
+            out.appendPartial(replacement)
+            copied = match + pattern.count
+            guard let next = firstIndex(of: pattern, in: s, from: copied) else { break }
+            match = next
+        }
+        out.appendPartial(s[copied...])
+        out.finishRow()
+    }
+
+    /// The index in `s` where `pattern` first occurs at or after `from` (`from` for an empty pattern).
+    static func firstIndex(of pattern: ArraySlice<UInt8>, in s: ArraySlice<UInt8>, from: Int) -> Int? {
+        guard let first = pattern.first else { return from }
+        let last = s.endIndex - pattern.count
+        var i = from
+        while i <= last {
+            if s[i] == first && s[i..<(i + pattern.count)].elementsEqual(pattern) { return i }
+            i += 1
+        }
+        return nil
+    }
+}
