@@ -1,12 +1,43 @@
 import ArgumentParser
 import Tabula
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @main
 struct TabulaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tabula",
-        abstract: "Read, transform and write CSV, TSV and JSON Lines, plain or gzip-compressed.",
+        abstract: "Read, transform and write CSV, TSV and JSON Lines tables, plain or gzip-compressed.",
+        discussion: """
+            Formats follow the file names: .csv .tsv .jsonl .ndjson .json, each optionally .gz.
+            gzip input is recognised by its bytes, whatever the name. Use - for standard input
+            or output (then --from / --to name the format).
+
+            Examples:
+              tabula apply SampleData/sales.csv -e 'amount = amount * 2' -e 'user = upper(user)' -o out.csv
+              tabula convert SampleData/sales.csv.gz -o sales.jsonl
+              tabula head SampleData/sales.csv -n 5
+              tabula schema SampleData/inventory.tsv
+              tabula describe SampleData/sales.csv
+              cat SampleData/sales.csv | tabula apply - -e 'qty = qty + 1' -o - --to jsonl
+            """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [Apply.self, Convert.self, Head.self, Schema.self, Describe.self]
     )
+
+    /// Runs the command; every failure is one `tabula: error: …` line on stderr and a non-zero exit.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .success {
+                exit(withError: error)  // --help, --version
+            }
+            reportError(error)
+            Glibc.exit(exitCode(for: error) == .validationFailure ? 2 : 1)
+        }
+    }
 }

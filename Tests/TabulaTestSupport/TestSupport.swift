@@ -119,3 +119,23 @@ public func runTabula(_ arguments: [String], input: [UInt8]? = nil, workingDirec
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
 }
+
+/// Parses a JSON file. A raw U+FEFF inside a string is escaped first: Foundation's parser on
+/// Linux drops it, which would corrupt expectations that contain one.
+public func loadJSON(_ url: URL) throws -> Any {
+    var bytes = try Array(Data(contentsOf: url))
+    var i = 0
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    while i < bytes.count {
+        if i + 2 < bytes.count && bytes[i] == 0xEF && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF {
+            out.append(contentsOf: Array("\\ufeff".utf8))
+            i += 3
+        } else {
+            out.append(bytes[i])
+            i += 1
+        }
+    }
+    bytes = out
+    return try JSONSerialization.jsonObject(with: Data(bytes))
+}

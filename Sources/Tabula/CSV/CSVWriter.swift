@@ -187,8 +187,7 @@ extension DataFrame {
     ///
     /// - Throws: ``TabulaError`` for I/O errors; the target is then left untouched.
     public func writeCSV(to path: String, dialect: CSVDialect = .csv, options: CSVWriteOptions = CSVWriteOptions()) throws {
-        let sink: ByteSink = try AtomicFileSink(path: path)
-        try writeCSV(to: sink, dialect: dialect, options: options)
+        try writeCSV(to: try openOutputSink(path: path), dialect: dialect, options: options)
     }
 
     /// Writes the frame as CSV to a sink and finishes it (aborts it on error).

@@ -13,7 +13,7 @@ extension DataFrame {
     /// - Throws: ``CSVError`` for malformed CSV (with line and column), ``TabulaError`` for I/O,
     ///   `GzipError` for a damaged gzip stream.
     public init(contentsOfCSVFile path: String, dialect: CSVDialect = .csv, options: CSVReadOptions = CSVReadOptions()) throws {
-        let source: ByteSource = path == "-" ? FileByteSource.standardInput() : try FileByteSource(path: path)
+        let source = try openInputSource(path: path)
         let bytes = try _readWhole(source)
         self = try bytes.withUnsafeBytes { raw in
             try Self(csvBytes: raw, name: path, dialect: dialect, options: options)

@@ -84,8 +84,7 @@ func loadConformanceCases() -> [ConformanceCase] {
         else { continue }
         var expected: [[String]]? = nil
         if let json = entry["json"] as? String,
-            let jsonData = try? Data(contentsOf: root.appendingPathComponent(json)),
-            let records = try? JSONSerialization.jsonObject(with: jsonData) as? [[String]]
+            let records = try? loadJSON(root.appendingPathComponent(json)) as? [[String]]
         {
             expected = records
         }

@@ -1,0 +1,197 @@
+import Dispatch
+
+/// A read → transform → write plan over table chunks, run in bounded memory.
+///
+/// ```swift
+/// let pipeline = Pipeline(steps: [.assign("amount = amount * 2"), .filter("amount > 100")])
+/// let summary = try pipeline.run(reader: try TableReader(path: "in.csv.gz"),
+///                                writer: try TableWriter(path: "out.csv.gz"))
+/// ```
+///
+/// ### Stages and threads
+/// One thread reads, decompresses and parses chunks; the calling thread transforms, formats and
+/// writes them (the gzip writer compresses on all processors). A queue of at most
+/// ``queueDepth`` parsed chunks sits between the two, so a fast reader waits for a slow writer
+/// (back-pressure) and memory stays bounded: about `queueDepth + 2` chunks whatever the input
+/// size.
+public struct Pipeline: Sendable {
+    /// One transformation of a chunk.
+    public enum Step: Sendable {
+        /// `name = expression` (see `Docs/expressions.md`).
+        case assign(String)
+        /// Keep the rows where the expression is true.
+        case filter(String)
+        /// Keep these columns, in this order.
+        case select([String])
+        /// Remove these columns.
+        case drop([String])
+        /// Rename columns (old → new).
+        case rename([(String, String)])
+        /// Keep at most this many rows in all (the input stops being read once reached).
+        case limit(Int)
+    }
+
+    public var steps: [Step]
+    /// Parsed chunks that may wait between the reading and the writing thread.
+    public var queueDepth = 2
+
+    public init(steps: [Step] = []) { self.steps = steps }
+
+    /// What a run did.
+    public struct Summary: Sendable {
+        public var rowsRead = 0
+        public var rowsWritten = 0
+        public var chunks = 0
+        public var bytesRead = 0
+    }
+
+    /// Runs the plan: reads every chunk, transforms it, writes it; finishes the writer on success
+    /// and aborts it (no output left behind) on any error.
+    ///
+    /// - Parameter progress: called after each chunk with the bytes read so far.
+    public func run(reader: TableReader, writer: TableWriter, progress: ((Int) -> Void)? = nil) throws -> Summary {
+        var summary = Summary()
+        do {
+            var remaining = steps.compactMap { step -> Int? in if case .limit(let n) = step { return n } else { return nil } }.min()
+            let queue = _ChunkQueue(reader: reader, depth: max(1, queueDepth))
+            queue.start()
+            defer { queue.stop() }
+            while let (chunk, bytes) = try queue.next() {
+                summary.rowsRead += chunk.rowCount
+                summary.chunks += 1
+                summary.bytesRead = bytes
+                var frame = try apply(to: chunk, firstRow: summary.rowsRead - chunk.rowCount)
+                if let r = remaining {
+                    if frame.rowCount > r { frame = frame.prefix(r) }
+                    remaining = r - frame.rowCount
+                }
+                try writer.write(frame)
+                summary.rowsWritten += frame.rowCount
+                progress?(bytes)
+                if remaining == 0 { break }
+            }
+            try writer.finish()
+            return summary
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    /// Applies the steps (except the row limit) to one chunk.
+    ///
+    /// - Parameter firstRow: the chunk's first row in the whole input, so that an error raised
+    ///   while evaluating names the input's row.
+    /// - Throws: ``PipelineError`` naming the step, around the expression's error.
+    public func apply(to chunk: DataFrame, firstRow: Int = 0) throws -> DataFrame {
+        var frame = chunk
+        func named(_ text: String, _ body: () throws -> Void) throws {
+            do {
+                try body()
+            } catch var error as ExpressionError {
+                if let row = error.row { error.row = row + firstRow }
+                throw PipelineError(step: text, underlying: error)
+            }
+        }
+        for step in steps {
+            switch step {
+            case .assign(let text): try named(text) { try frame.apply(text) }
+            case .filter(let text): try named(text) { frame = try frame.filter(text) }
+            case .select(let names): frame = try frame.selecting(columnNames: names)
+            case .drop(let names): for name in names { try frame.removeColumn(named: name) }
+            case .rename(let pairs): for (old, new) in pairs { try frame.renameColumn(old, to: new) }
+            case .limit: break
+            }
+        }
+        return frame
+    }
+}
+
+/// An expression step that failed: which step, and the expression's error.
+///
+/// ``description`` is one line: `in 'amount = amout * 2': 1:10: unknown column 'amout' (did you mean 'amount'?)`.
+public struct PipelineError: Error, Sendable, CustomStringConvertible {
+    /// The step's expression text.
+    public var step: String
+    /// The error, with its position in the expression.
+    public var underlying: ExpressionError
+    public var description: String { "in '\(step)': \(underlying.description)" }
+}
+
+/// Reads chunks on a background thread into a bounded queue.
+final class _ChunkQueue: @unchecked Sendable {
+    private let reader: TableReader
+    private let depth: Int
+    private var items: [(DataFrame, Int)] = []
+    private var failure: Error? = nil
+    private var done = false
+    private var stopped = false
+    private let lock = DispatchSemaphore(value: 1)
+    private let available = DispatchSemaphore(value: 0)
+    private let space: DispatchSemaphore
+    private let finishedReading = DispatchSemaphore(value: 0)
+    private var started = false
+
+    init(reader: TableReader, depth: Int) {
+        self.reader = reader
+        self.depth = depth
+        space = DispatchSemaphore(value: depth)
+    }
+
+    func start() {
+        started = true
+        DispatchQueue.global().async { self.produce() }
+    }
+
+    private func produce() {
+        defer { finishedReading.signal() }
+        while true {
+            space.wait()
+            lock.wait()
+            let shouldStop = stopped
+            lock.signal()
+            if shouldStop { return }
+            do {
+                let chunk = try reader.next()
+                lock.wait()
+                if let chunk { items.append((chunk, reader.bytesRead)) } else { done = true }
+                lock.signal()
+                available.signal()
+                if chunk == nil { return }
+            } catch {
+                lock.wait()
+                failure = error
+                done = true
+                lock.signal()
+                available.signal()
+                return
+            }
+        }
+    }
+
+    /// The next chunk and the bytes read when it was parsed; `nil` at the end.
+    func next() throws -> (DataFrame, Int)? {
+        available.wait()
+        lock.wait()
+        defer { lock.signal() }
+        if !items.isEmpty {
+            let item = items.removeFirst()
+            space.signal()
+            return item
+        }
+        if let failure { throw failure }
+        available.signal()  // stay signalled: every later call sees the end too
+        return nil
+    }
+
+    /// Stops the reading thread and waits for it.
+    func stop() {
+        guard started else { return }
+        lock.wait()
+        stopped = true
+        lock.signal()
+        space.signal()
+        finishedReading.wait()
+        started = false
+    }
+}

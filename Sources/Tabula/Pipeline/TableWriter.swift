@@ -1,0 +1,107 @@
+/// How a ``TableWriter`` writes.
+public struct TableWriteOptions: Sendable {
+    /// Overrides the delimiter / quote / line end of CSV and TSV output.
+    public var dialect: CSVDialect? = nil
+    /// Whether CSV and TSV output starts with the column names.
+    public var includesHeader = true
+    /// The text for null in CSV and TSV output.
+    public var nullText = ""
+    /// gzip level (1–9) for compressed output.
+    public var compressionLevel = 6
+    /// Whether JSON output writes every value as a string.
+    public var jsonStringsOnly = false
+
+    public init() {}
+}
+
+/// Writes a table file of any supported format, chunk by chunk, atomically: the output goes to
+/// a temporary file beside the target, renamed into place by ``finish()`` and removed by
+/// ``abort()`` (or if the writer is dropped unfinished).
+public final class TableWriter {
+    /// The file written (`-` for standard output).
+    public let path: String
+    /// The format written.
+    public let format: FileFormat
+    private enum Backend {
+        case csv(CSVWriter)
+        case json(JSONLinesWriter)
+    }
+    private let backend: Backend
+    private var finished = false
+
+    /// Creates the output.
+    ///
+    /// - Parameters:
+    ///   - path: the file, or `-` for standard output.
+    ///   - format: the format; by default the one the name implies (`.gz` compresses).
+    /// - Throws: ``TabulaError`` when the format is unknown or the file cannot be created.
+    public init(path: String, format: FileFormat? = nil, options: TableWriteOptions = TableWriteOptions()) throws {
+        guard let format = format ?? FileFormat(path: path) ?? (path == "-" ? FileFormat(.csv) : nil) else {
+            throw TabulaError(
+                .unsupportedFormat,
+                "\(path): cannot tell the output format from the name; use .csv, .tsv, .jsonl, .ndjson or .json"
+                    + " (optionally .gz), or say it with --to")
+        }
+        guard (1...9).contains(options.compressionLevel) else {
+            throw TabulaError(.invalidArgument, "compression level must be 1 to 9, not \(options.compressionLevel)")
+        }
+        self.path = path
+        self.format = format
+        var sink: ByteSink = path == "-" ? FileDescriptorSink.standardOutput() : try AtomicFileSink(path: path)
+        if format.isCompressed { sink = GzipWriter(sink, level: options.compressionLevel) }
+        switch format.kind {
+        case .csv, .tsv:
+            let dialect = options.dialect ?? format.dialect!
+            backend = .csv(CSVWriter(sink: sink, dialect: dialect,
+                                     options: CSVWriteOptions(includesHeader: options.includesHeader, nullText: options.nullText)))
+        case .jsonLines:
+            backend = .json(JSONLinesWriter(sink: sink, layout: .lines, stringsOnly: options.jsonStringsOnly))
+        case .json:
+            backend = .json(JSONLinesWriter(sink: sink, layout: .array, stringsOnly: options.jsonStringsOnly))
+        }
+    }
+
+    deinit {
+        if !finished { abort() }
+    }
+
+    /// Writes a chunk.
+    public func write(_ frame: DataFrame) throws {
+        switch backend {
+        case .csv(let w): try w.write(frame)
+        case .json(let w): try w.write(frame)
+        }
+    }
+
+    /// Completes the output (renames the temporary file into place).
+    public func finish() throws {
+        finished = true
+        switch backend {
+        case .csv(let w): try w.finish()
+        case .json(let w): try w.finish()
+        }
+    }
+
+    /// Discards the output; the target is left as it was.
+    public func abort() {
+        finished = true
+        switch backend {
+        case .csv(let w): w.abort()
+        case .json(let w): w.abort()
+        }
+    }
+}
+
+extension DataFrame {
+    /// Writes the frame to a file whose format follows its name (see ``TableWriter``).
+    public func write(toFile path: String, format: FileFormat? = nil, options: TableWriteOptions = TableWriteOptions()) throws {
+        let writer = try TableWriter(path: path, format: format, options: options)
+        do {
+            try writer.write(self)
+            try writer.finish()
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+}

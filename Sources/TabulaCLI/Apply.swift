@@ -1,0 +1,47 @@
+import ArgumentParser
+import Tabula
+
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read a table, transform its columns with expressions, write it: pandas' read → apply → write.",
+        discussion: """
+            Each -e is 'name = expression'; they run in order, and a later one sees the earlier
+            results. Columns no expression touches are written back exactly as read. Streams
+            chunk by chunk in bounded memory. See Docs/expressions.md for the language.
+
+            Steps run in this order: -e assignments, --where, --select, --limit.
+
+            Examples:
+              tabula apply SampleData/sales.csv -e 'amount = amount * 2' -e 'user = upper(user)' -o out.csv
+              tabula apply SampleData/sales.csv.gz -e 'total = qty * unit_price' --where 'paid' -o paid.jsonl
+              tabula apply SampleData/sales.csv --where 'city = "Paris"' --select order_id,amount -o -
+              cat SampleData/sales.csv | tabula apply - -e 'qty = coalesce(qty, 0)' -o - --to jsonl
+            """)
+
+    @Argument(help: ArgumentHelp("Input file (- for standard input).", valueName: "input"))
+    var input: String
+
+    @Option(name: [.short, .customLong("expr")], help: ArgumentHelp("An assignment 'name = expression' (repeatable).", valueName: "assignment"))
+    var expressions: [String] = []
+
+    @Option(name: .customLong("where"), help: ArgumentHelp("Keep rows where this expression is true.", valueName: "expression"))
+    var predicate: String?
+
+    @Option(help: ArgumentHelp("Keep only these columns, in this order (after the expressions).", valueName: "a,b,…"))
+    var select: String?
+
+    @OptionGroup var inputOptions: InputOptions
+    @OptionGroup var outputOptions: OutputOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        var steps: [Pipeline.Step] = expressions.map { .assign($0) }
+        if let predicate { steps.append(.filter(predicate)) }
+        if let select { steps.append(.select(splitList(select))) }
+        if let limit = inputOptions.limit { steps.append(.limit(limit)) }
+        var options = inputOptions
+        options.limit = nil
+        try runPipeline(Pipeline(steps: steps), input: input, inputOptions: options, outputOptions: outputOptions,
+                        common: common, announce: true)
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Tabula
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Prints `tabula: error: <one line>` on stderr.
+func reportError(_ error: Error) {
+    var message: String
+    switch error {
+    case let e as CSVError: message = e.description
+    case let e as GzipError: message = e.description
+    case let e as TabulaError: message = e.description
+    case let e as PipelineError: message = e.description
+    case let e as ExpressionError: message = e.description
+    case let e as CommandFailure: message = e.message
+    default:
+        // Usage errors: argument-parser's message, first line, plus where to find help.
+        message = TabulaCommand.message(for: error)
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: true)
+        message = lines.first.map(String.init) ?? "unknown error"
+        if message.hasPrefix("Error: ") { message.removeFirst(7) }
+        message += " (see 'tabula --help')"
+    }
+    message = message.replacingNewlines()
+    if let first = message.first, first.isUppercase, !message.hasPrefix("I/O") {
+        message = first.lowercased() + message.dropFirst()
+    }
+    writeStandardError("tabula: error: \(message)\n")
+}
+
+/// An error the CLI itself raises, with its one-line message.
+struct CommandFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+func writeStandardError(_ text: String) {
+    var t = text
+    t.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+extension String {
+    /// Line breaks shown as `\n`, so an error stays on one line.
+    func replacingNewlines() -> String {
+        var out = ""
+        for ch in self {
+            switch ch {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\r\n": out += "\\r\\n"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Tabula
+
+/// Flags for every verb that reads a table.
+struct InputOptions: ParsableArguments {
+    @Option(name: .customLong("from"), help: ArgumentHelp("Input format when the name does not say (csv, tsv, jsonl).", valueName: "format"))
+    var from: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Field delimiter: one character, or \\t, tab, comma, semicolon, pipe.", valueName: "char"))
+    var delimiter: String?
+
+    @Option(help: ArgumentHelp("Quote character (default \").", valueName: "char"))
+    var quote: String?
+
+    @Option(help: ArgumentHelp("Skip lines starting with this prefix (e.g. #).", valueName: "prefix"))
+    var comment: String?
+
+    @Flag(help: "The input has no header row (columns are named column_1, column_2, …); the output gets none either.")
+    var noHeader = false
+
+    @Flag(help: "Keep every field as text: no type inference (like pandas' dtype=str).")
+    var noInfer = false
+
+    @Option(help: ArgumentHelp("Column types, e.g. amount:float,id:int (int, float, bool, string, timestamp).", valueName: "name:type,…"))
+    var types: String?
+
+    @Option(name: .customLong("null"), help: ArgumentHelp("Also read this text as null (repeatable, or comma-separated: NA,null).", valueName: "text"))
+    var nullTokens: [String] = []
+
+    @Option(help: ArgumentHelp("Skip this many data rows first.", valueName: "n"))
+    var skip: Int = 0
+
+    @Option(help: ArgumentHelp("Read at most this many data rows.", valueName: "n"))
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("Read only these columns, in this order (comma-separated).", valueName: "a,b,…"))
+    var columns: String?
+
+    @Option(help: ArgumentHelp("Rows with too few fields: error (default) or pad (fill with nulls).", valueName: "policy"))
+    var ragged: String = "error"
+
+    @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of failing.")
+    var replaceInvalidUTF8 = false
+
+    func validate() throws {
+        if skip < 0 { throw ValidationError("--skip must be 0 or more") }
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        if ragged != "error" && ragged != "pad" { throw ValidationError("--ragged takes error or pad, not '\(ragged)'") }
+    }
+
+    /// The input format: `--from`, else the name's, else CSV.
+    func format(for path: String) throws -> FileFormat? {
+        guard let from else { return FileFormat(path: path) }
+        guard let format = FileFormat(name: from) else {
+            throw CommandFailure("--from takes csv, tsv or jsonl (optionally .gz), not '\(from)'")
+        }
+        return format
+    }
+
+    /// The dialect for a delimited input, with the flags applied.
+    func dialect(for format: FileFormat?) throws -> CSVDialect? {
+        guard delimiter != nil || quote != nil || comment != nil else { return nil }
+        var dialect = format?.dialect ?? .csv
+        if let delimiter { dialect.delimiter = try CSVDialect.delimiterByte(delimiter) }
+        if let quote {
+            let bytes = Array(quote.utf8)
+            guard bytes.count == 1, bytes[0] < 0x80 else { throw CommandFailure("--quote must be one ASCII character, not '\(quote)'") }
+            dialect.quote = bytes[0]
+        }
+        if dialect.quote == dialect.delimiter { throw CommandFailure("the quote and the delimiter must differ") }
+        if let comment { dialect.commentPrefix = Array(comment.utf8) }
+        return dialect
+    }
+
+    /// The reading options the flags describe.
+    func readOptions() throws -> CSVReadOptions {
+        var options = CSVReadOptions()
+        options.hasHeader = !noHeader
+        options.infersTypes = !noInfer
+        options.nullTokens = nullTokens.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        options.skipRows = skip
+        options.rowLimit = limit
+        options.raggedRows = ragged == "pad" ? .pad : .error
+        options.invalidUTF8 = replaceInvalidUTF8 ? .replace : .error
+        if let columns { options.selectedColumns = splitList(columns) }
+        if let types {
+            for item in splitList(types) {
+                guard let colon = item.lastIndex(of: ":") else {
+                    throw CommandFailure("--types takes name:type pairs, e.g. amount:float; '\(item)' has no type")
+                }
+                let name = String(item[..<colon])
+                let typeName = String(item[item.index(after: colon)...])
+                guard let type = ColumnType(userName: typeName) else {
+                    throw CommandFailure("unknown type '\(typeName)' for column '\(name)'; use int, float, bool, string or timestamp")
+                }
+                options.columnTypes[name] = type
+            }
+        }
+        return options
+    }
+
+    /// Opens `path` for chunked reading.
+    func openReader(_ path: String) throws -> TableReader {
+        let format = try format(for: path)
+        return try TableReader(path: path, format: format, dialect: try dialect(for: format), options: try readOptions())
+    }
+}
+
+/// Splits `a,b,c` (a backslash escapes a comma in a name).
+func splitList(_ text: String) -> [String] {
+    var items: [String] = []
+    var current = ""
+    var escaped = false
+    for ch in text {
+        if escaped {
+            current.append(ch)
+            escaped = false
+        } else if ch == "\\" {
+            escaped = true
+        } else if ch == "," {
+            items.append(current)
+            current = ""
+        } else {
+            current.append(ch)
+        }
+    }
+    items.append(current)
+    return items.map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

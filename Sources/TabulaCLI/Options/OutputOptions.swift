@@ -1,0 +1,57 @@
+import ArgumentParser
+import Tabula
+
+/// Flags for every verb that writes a table.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output file (- for standard output). Its name sets the format: .csv .tsv .jsonl .ndjson .json, optionally .gz.", valueName: "file"))
+    var output: String
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("Output format when the name does not say (csv, tsv, jsonl, json, optionally .gz).", valueName: "format"))
+    var to: String?
+
+    @Option(help: ArgumentHelp("Output field delimiter for CSV/TSV.", valueName: "char"))
+    var outDelimiter: String?
+
+    @Flag(help: "End output lines with CRLF instead of LF.")
+    var crlf = false
+
+    @Option(help: ArgumentHelp("gzip level for .gz output, 1 (fastest) to 9 (smallest).", valueName: "n"))
+    var level: Int = 6
+
+    @Option(help: ArgumentHelp("Write null as this text in CSV/TSV (default: empty field).", valueName: "text"))
+    var outNull: String = ""
+
+    func validate() throws {
+        if !(1...9).contains(level) { throw ValidationError("--level must be 1 to 9, not \(level)") }
+    }
+
+    /// Opens the output: format from --to or the name.
+    func openWriter(noHeader: Bool, stringsOnly: Bool) throws -> TableWriter {
+        var format: FileFormat? = nil
+        if let to {
+            guard let f = FileFormat(name: to) else {
+                throw CommandFailure("--to takes csv, tsv, jsonl, ndjson or json (optionally .gz), not '\(to)'")
+            }
+            format = f
+        }
+        var options = TableWriteOptions()
+        options.includesHeader = !noHeader
+        options.nullText = outNull
+        options.compressionLevel = level
+        options.jsonStringsOnly = stringsOnly
+        if outDelimiter != nil || crlf {
+            let kind = (format ?? FileFormat(path: output))?.kind
+            var dialect: CSVDialect = kind == .tsv ? .tsv : .csv
+            if let outDelimiter { dialect.delimiter = try CSVDialect.delimiterByte(outDelimiter) }
+            if crlf { dialect.lineTerminator = .crlf }
+            options.dialect = dialect
+        }
+        return try TableWriter(path: output, format: format, options: options)
+    }
+}
+
+/// Flags every verb has.
+struct CommonOptions: ParsableArguments {
+    @Flag(name: [.short, .long], help: "No progress bar.")
+    var quiet = false
+}

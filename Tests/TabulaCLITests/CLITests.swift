@@ -1,0 +1,306 @@
+import Foundation
+import Tabula
+import Testing
+import TabulaTestSupport
+
+let sales = TestPaths.sampleData.appendingPathComponent("sales.csv").path
+let salesGz = TestPaths.sampleData.appendingPathComponent("sales.csv.gz").path
+let inventory = TestPaths.sampleData.appendingPathComponent("inventory.tsv").path
+let customers = TestPaths.sampleData.appendingPathComponent("customers_bom_crlf.csv").path
+
+/// Runs tabula, expecting failure: a non-zero exit and exactly one stderr line starting with
+/// `tabula: error: `. Returns that line.
+func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
+    let result = try runTabula(arguments, input: input)
+    #expect(result.status != 0, sourceLocation: sourceLocation)
+    let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+    #expect(lines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stderr.hasPrefix("tabula: error: "), sourceLocation: sourceLocation)
+    #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("backtrace"), sourceLocation: sourceLocation)
+    return String(lines.first ?? "")
+}
+
+@Suite struct CLIHelpTests {
+    @Test func helpExplainsTheToolWithExamples() throws {
+        let result = try runTabula(["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE: tabula"))
+        #expect(result.stdout.contains("tabula apply SampleData/sales.csv"))
+        for verb in ["apply", "convert", "head", "schema", "describe"] {
+            #expect(result.stdout.contains("  \(verb)"), "verb \(verb)")
+            let help = try runTabula([verb, "--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("Example"), "\(verb) --help shows examples")
+        }
+    }
+
+    @Test func usageErrorsAreOneLine() throws {
+        let line = try expectOneLineError(["apply"])
+        #expect(line.contains("input"))
+        _ = try expectOneLineError(["convert", sales, "-o", "x.csv", "--level", "12"])
+        _ = try expectOneLineError(["frobnicate"])
+    }
+}
+
+@Suite struct CLIApplyTests {
+    @Test func applyDoublesAmountAndUppercasesUserLeavingOtherColumnsByteIdentical() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let out = dir.path("out.csv")
+        let result = try runTabula(["apply", sales, "-e", "amount = amount * 2", "-e", "user = upper(user)", "-o", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr == "wrote 40 rows to \(out)\n")
+        let input = try DataFrame(contentsOfCSVFile: sales)
+        let output = try DataFrame(contentsOfCSVFile: out)
+        #expect(output.columnNames == input.columnNames)
+        let before = try input["amount", Double.self]
+        let after = try output["amount", Double.self]
+        for i in 0..<input.rowCount { #expect(after[i] == before[i].map { $0 * 2 }) }
+        let users = try input["user", String.self]
+        #expect(Array(try output["user", String.self]) == users.map { $0?.uppercased() })
+        // Every other column: byte-identical text.
+        for name in input.columnNames where name != "amount" && name != "user" {
+            #expect((0..<input.rowCount).map { output[name].text(at: $0) } == (0..<input.rowCount).map { input[name].text(at: $0) }, "\(name)")
+        }
+        #expect(try dir.contents() == ["out.csv"])
+    }
+
+    @Test func laterExpressionsSeeEarlierResultsAndWhereSelectLimitCompose() throws {
+        let result = try runTabula(["apply", sales, "-e", "total = qty * unit_price", "-e", "big = total > 100",
+                                    "--where", "big", "--select", "order_id,total", "--limit", "3", "-o", "-"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let frame = try DataFrame(csvString: result.stdout)
+        #expect(frame.columnNames == ["order_id", "total"])
+        #expect(frame.rowCount == 3)
+        for v in try frame["total", Double.self] { #expect(v! > 100) }
+    }
+
+    @Test func pipesFromStdinToJSONLines() throws {
+        let input = try Array(Data(contentsOf: URL(fileURLWithPath: sales)))
+        let result = try runTabula(["apply", "-", "-e", "qty = coalesce(qty, 0)", "-o", "-", "--to", "jsonl"], input: input)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 40)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        #expect(first?["order_id"] as? Int == 1001)
+        #expect(first?["user"] as? String == "dmitri")
+        let all = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(all.allSatisfy { $0["qty"] is Int })
+    }
+
+    @Test func gzipInAndOut() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let out = dir.path("out.csv.gz")
+        let result = try runTabula(["apply", salesGz, "-e", "amount = amount * 2", "-o", out, "--level", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: out)))
+        #expect(bytes.starts(with: [0x1F, 0x8B]))
+        let back = try DataFrame(contentsOfCSVFile: out)
+        #expect(back.rowCount == 40)
+    }
+}
+
+@Suite struct CLIConvertTests {
+    @Test func gzipToPlainIsByteIdentical() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let out = dir.path("sales.csv")
+        let result = try runTabula(["convert", salesGz, "-o", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == Data(contentsOf: URL(fileURLWithPath: sales)))
+    }
+
+    @Test func everyOutputFormatReadsBack() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let original = try DataFrame(contentsOfCSVFile: sales)
+        for name in ["o.csv", "o.tsv", "o.jsonl", "o.ndjson", "o.csv.gz", "o.tsv.gz", "o.jsonl.gz"] {
+            let out = dir.path(name)
+            let result = try runTabula(["convert", sales, "-o", out])
+            #expect(result.status == 0, "\(name): \(result.stderr)")
+            let back = try DataFrame(contentsOfFile: out)
+            #expect(back.textRows == original.textRows, "\(name)")
+            #expect(back.columns.map(\.type) == original.columns.map(\.type), "\(name)")
+        }
+        let json = dir.path("o.json")
+        #expect(try runTabula(["convert", sales, "-o", json]).status == 0)
+        let array = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [[String: Any]]
+        #expect(array?.count == 40)
+        #expect(array?[30]["amount"] is NSNull)
+    }
+
+    @Test func tsvBOMAndCRLFInputs() throws {
+        let tsv = try runTabula(["convert", inventory, "-o", "-", "--to", "csv"])
+        #expect(tsv.status == 0)
+        #expect(tsv.stdout.hasPrefix("sku,name,warehouse,on_hand,reorder_level,last_counted\nSKU-0001,Monitor arm,north,"))
+        let bom = try runTabula(["convert", customers, "-o", "-", "--to", "csv"])
+        #expect(bom.stdout.hasPrefix("customer_id,name,"))
+        #expect(!bom.stdout.contains("\r"))
+        let crlf = try runTabula(["convert", customers, "-o", "-", "--to", "csv", "--crlf", "--out-delimiter", ";"])
+        #expect(crlf.stdout.hasPrefix("customer_id;name;email;country;signed_up;vip\r\n"))
+    }
+
+    @Test func noInferWritesEveryJSONValueAsAString() throws {
+        let result = try runTabula(["convert", sales, "--no-infer", "-o", "-", "--to", "jsonl", "--limit", "1"])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["order_id"] as? String == "1001")
+        #expect(object?["paid"] as? String == "false")
+    }
+
+    @Test func noHeaderInputGivesNoHeaderOutput() throws {
+        let input = Array("1,a\n2,b\n".utf8)
+        let result = try runTabula(["convert", "-", "--no-header", "-o", "-"], input: input)
+        #expect(result.stdout == "1,a\n2,b\n")
+    }
+
+    /// `convert --no-infer` is lossless: reading the output gives exactly the input's fields.
+    @Test(.enabled(if: TestPaths.csvConformance != nil, "../shared/conformance/csv is absent"))
+    func noInferConvertIsLosslessOverTheConformanceCases() throws {
+        let root = try #require(TestPaths.csvConformance)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("manifest.json"))) as! [[String: Any]]
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        var checked = 0
+        for entry in manifest where (entry["options"] as? [String: Any])?.isEmpty == true && entry["expect"] as? String == "records" {
+            guard let json = entry["json"] as? String,
+                let expected = try loadJSON(root.appendingPathComponent(json)) as? [[String]],
+                let width = expected.first?.count, width > 0, expected.allSatisfy({ $0.count == width }),
+                !expected.contains(where: { $0 == [""] })
+            else { continue }
+            let input = root.appendingPathComponent(entry["csv"] as! String).path
+            let out = dir.path("out.csv")
+            let result = try runTabula(["convert", input, "--no-header", "--no-infer", "-o", out])
+            guard result.status == 0 else {
+                // Inputs we reject must be ones whose records the tokenizer rejects too.
+                #expect(result.stderr.hasPrefix("tabula: error: "), "\(input)")
+                continue
+            }
+            var options = CSVReadOptions()
+            options.hasHeader = false
+            options.infersTypes = false
+            let back = try DataFrame(contentsOfCSVFile: out, options: options)
+            #expect(back.textRows.map { $0.map { $0 ?? "" } } == expected, "\(entry["name"]!)")
+            checked += 1
+        }
+        #expect(checked > 150)
+    }
+}
+
+@Suite struct CLIInspectTests {
+    @Test func headShowsTypesAndRows() throws {
+        let result = try runTabula(["head", sales, "-n", "2", "--columns", "order_id,user,amount,paid"])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            ┏━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┓
+            ┃   ┃ order_id ┃ user   ┃ amount ┃ paid  ┃
+            ┃   ┃ Int64    ┃ String ┃ Double ┃ Bool  ┃
+            ┡━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━┩
+            │ 0 │     1001 │ dmitri │  19.00 │ false │
+            │ 1 │     1002 │ zoë    │  37.50 │ true  │
+            └───┴──────────┴────────┴────────┴───────┘
+            2 rows × 4 columns
+
+            """)
+    }
+
+    @Test func schemaListsTypesAndNulls() throws {
+        let result = try runTabula(["schema", salesGz])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            column      type              nulls
+            order_id    Int64                 0
+            ordered_at  Timestamp             0
+            user        String                1
+            city        String                0
+            product     String                0
+            qty         Int64                 2
+            unit_price  Double                0
+            amount      Double                1
+            paid        Bool                  0
+            note        String               20
+            40 rows × 10 columns
+
+            """)
+    }
+
+    @Test func describeSummarisesEveryColumn() throws {
+        let result = try runTabula(["describe", sales])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("order_id  Int64\n  count 40  nulls 0  distinct 40  min 1001  max 1040\n  mean 1020.5  std 11.69"))
+        #expect(result.stdout.contains("  histogram ██████████"))
+        #expect(result.stdout.contains("qty  Int64\n  count 38  nulls 2"))
+        #expect(result.stdout.contains("paid  Bool"))
+        #expect(result.stdout.contains("  top true ("))
+        #expect(result.stdout.hasSuffix("40 rows × 10 columns\n"))
+    }
+}
+
+@Suite struct CLIBadInputTests {
+    @Test func missingFile() throws {
+        let line = try expectOneLineError(["convert", "/nonexistent/x.csv", "-o", "-"])
+        #expect(line == "tabula: error: /nonexistent/x.csv: cannot open: no such file or directory")
+    }
+
+    @Test func directoryAsInput() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let line = try expectOneLineError(["head", dir.url.path])
+        #expect(line.hasSuffix("is a directory, not a file"))
+    }
+
+    @Test func malformedCSVLeavesNoOutput() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let bad = try dir.write("bad.csv", "a,b\n1,2\n3,\"oops\n")
+        let out = dir.path("out.csv")
+        let line = try expectOneLineError(["convert", bad, "-o", out])
+        #expect(line == "tabula: error: \(bad):3:3: unclosed quote: the field quoted here runs to the end of the input")
+        #expect(try dir.contents() == ["bad.csv"])
+        let ragged = try dir.write("ragged.csv", "a,b\n1,2\n3\n")
+        let raggedLine = try expectOneLineError(["apply", ragged, "-e", "a = a + 1", "-o", out])
+        #expect(raggedLine.contains("ragged.csv:3:1: line 3 has 1 field, the header has 2"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func badExpressionAndUnknownColumn() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let out = dir.path("out.csv")
+        let unknown = try expectOneLineError(["apply", sales, "-e", "amount = amout * 2", "-o", out])
+        #expect(unknown.contains("unknown column 'amout' (did you mean 'amount'?)"))
+        let syntax = try expectOneLineError(["apply", sales, "-e", "amount = amount *", "-o", out])
+        #expect(syntax.contains("1:"))
+        let types = try expectOneLineError(["apply", sales, "-e", "x = user * 2", "-o", out])
+        #expect(types.contains("String"))
+        #expect(try dir.contents().isEmpty)
+    }
+
+    @Test func missingOutputDirectory() throws {
+        let line = try expectOneLineError(["convert", sales, "-o", "/nonexistent-dir/out.csv"])
+        #expect(line == "tabula: error: /nonexistent-dir/out.csv: cannot write: directory '/nonexistent-dir' does not exist")
+    }
+
+    @Test func unknownOutputFormatAndNotGzip() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let line = try expectOneLineError(["convert", sales, "-o", dir.path("out.xlsx")])
+        #expect(line.contains("cannot tell the output format"))
+        let fake = try dir.write("fake.csv.gz", "a,b\n1,2\n")
+        let gz = try expectOneLineError(["convert", fake, "-o", "-"])
+        #expect(gz.contains("not in gzip format"))
+        #expect(try dir.contents() == ["fake.csv.gz"])
+    }
+
+    @Test func truncatedGzipLeavesNoOutput() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: salesGz)))
+        let cut = try dir.write("cut.csv.gz", bytes: Array(bytes.prefix(bytes.count - 12)))
+        let out = dir.path("out.csv")
+        let line = try expectOneLineError(["convert", cut, "-o", out])
+        #expect(line.contains("cut.csv.gz"))
+        #expect(try dir.contents() == ["cut.csv.gz"])
+    }
+}
