@@ -71,8 +71,7 @@ public final class CSVReader {
             if end > start || eof {
                 tokenizer.baseOffset = bytesConsumed
                 let (consumed, stopped) = try buffer.withUnsafeBytes { raw throws(CSVError) in
-                    try tokenizer.tokenize(
-                        UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, into: &builder)
+                    try builder.consume(UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, tokenizer: &tokenizer)
                 }
                 start += consumed
                 bytesConsumed += consumed

@@ -7,6 +7,8 @@ struct _FieldSpan {
 
     static let quoted: UInt8 = 1
     static let escaped: UInt8 = 2
+    /// A field the record did not have (padded ragged row).
+    static let missing: UInt8 = 4
 
     var isQuoted: Bool { flags & Self.quoted != 0 }
     var isEscaped: Bool { flags & Self.escaped != 0 }
@@ -231,6 +233,14 @@ struct CSVTokenizer: ~Copyable {
 
     /// The location of byte `pos` of `bytes`, counting lines from the record's start.
     func location(of pos: Int, recordStart: Int, recordLine: Int, bytes: UnsafeRawBufferPointer) -> SourceLocation {
+        Self.location(path: path, baseOffset: baseOffset, of: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes)
+    }
+
+    /// The location of byte `pos` of `bytes` (whose byte 0 is at `baseOffset` in the input),
+    /// counting lines from the start of the record that holds it.
+    static func location(
+        path: String, baseOffset: Int, of pos: Int, recordStart: Int, recordLine: Int, bytes: UnsafeRawBufferPointer
+    ) -> SourceLocation {
         var line = recordLine
         var lineStart = recordStart
         var i = recordStart

@@ -54,22 +54,141 @@ public final class CSVWriter {
             for (i, column) in frame.columns.enumerated() {
                 if i > 0 { out.append(dialect.delimiter) }
                 var name = column.name
-                name.withUTF8 { appendText(UnsafeRawBufferPointer($0), forceQuotes: frame.columns.count == 1 && $0.isEmpty) }
+                name.withUTF8 { appendText(UnsafeRawBufferPointer($0), forceQuotes: frame.columns.count == 1 && $0.isEmpty, to: &out) }
             }
             appendLineEnd()
         }
         wroteHeader = true
-        let cells = frame.columns.map { _CellSource($0) }
-        let single = cells.count == 1
-        for row in 0..<frame.rowCount {
-            for (c, cell) in cells.enumerated() {
-                if c > 0 { out.append(dialect.delimiter) }
-                append(cell, row: row, single: single)
-            }
-            appendLineEnd()
-            if out.count >= 1 << 20 { try flush() }
-        }
+        let rows = frame.rowCount
+        guard rows > 0, !frame.columns.isEmpty else { return try flush() }
+        // Column by column: each column's cells as bytes + offsets (quoted, nulls spelled),
+        // then one pass that interleaves them into rows.
+        let single = frame.columns.count == 1
+        let formatted = frame.columns.map { format($0, single: single) }
+        var total = 0
+        for f in formatted { total += f.offsets[rows] - f.offsets[0] }
+        total += rows * (frame.columns.count - 1 + (dialect.lineTerminator == .crlf ? 2 : 1))
         try flush()
+        let delimiter = dialect.delimiter
+        let crlf = dialect.lineTerminator == .crlf
+        let columnCount = formatted.count
+        var output = [UInt8](unsafeUninitializedCapacity: total) { dst, initialized in
+            var w = 0
+            withColumnPointers(formatted) { bytes, offsets in
+                for r in 0..<rows {
+                    for c in 0..<columnCount {
+                        if c > 0 {
+                            dst[w] = delimiter
+                            w &+= 1
+                        }
+                        let lo = offsets[c][r]
+                        let n = offsets[c][r &+ 1] &- lo
+                        // SAFETY: `total` counts every cell's bytes, delimiters and line ends.
+                        if n > 0 { (dst.baseAddress! + w).update(from: bytes[c] + lo, count: n) }
+                        w &+= n
+                    }
+                    if crlf {
+                        dst[w] = 0x0D
+                        w &+= 1
+                    }
+                    dst[w] = 0x0A
+                    w &+= 1
+                }
+            }
+            precondition(w == total, "CSV size computed wrong")
+            initialized = w
+        }
+        try output.withUnsafeBytes { try sink.write($0) }
+        output = []
+    }
+
+    /// Calls `body` with each column's byte and offset base pointers.
+    private func withColumnPointers(
+        _ columns: [_FormattedColumn], _ body: ([UnsafePointer<UInt8>], [UnsafePointer<Int>]) -> Void
+    ) {
+        func nest(_ i: Int, _ bytes: [UnsafePointer<UInt8>], _ offsets: [UnsafePointer<Int>]) {
+            if i == columns.count { return body(bytes, offsets) }
+            columns[i].bytes.withUnsafeBufferPointer { b in
+                columns[i].offsets.withUnsafeBufferPointer { o in
+                    // An empty array may have no storage: point at a dummy byte (never read).
+                    nest(i + 1, bytes + [b.baseAddress ?? _FormattedColumn.empty], offsets + [o.baseAddress!])
+                }
+            }
+        }
+        nest(0, [], [])
+    }
+
+    /// One column's cells as they are written: quoted where needed, nulls spelled out.
+    private func format(_ column: AnyColumn, single: Bool) -> _FormattedColumn {
+        let rows = column.count
+        let validity = column.validity
+        let nullNeedsText = !nullBytes.isEmpty || single
+        if let text = column.sourceText {
+            let buffer = text.buffer
+            if !nullNeedsText || validity.nullCount == 0, !needsQuoting(buffer, validity) {
+                return _FormattedColumn(bytes: buffer.bytes, offsets: buffer.offsets)
+            }
+            var f = _FormattedColumn(capacity: buffer.bytes.count + rows * 2)
+            for r in 0..<rows {
+                if validity[r] {
+                    buffer.withUTF8(r) { appendText($0, forceQuotes: $0.isEmpty, to: &f.bytes) }
+                } else {
+                    appendNull(single: single, to: &f.bytes)
+                }
+                f.offsets.append(f.bytes.count)
+            }
+            return f
+        }
+        var f = _FormattedColumn(capacity: rows * 8)
+        func each(_ body: (Int, inout [UInt8]) -> Void) {
+            for r in 0..<rows {
+                if validity[r] { body(r, &f.bytes) } else { appendNull(single: single, to: &f.bytes) }
+                f.offsets.append(f.bytes.count)
+            }
+        }
+        switch column.storage {
+        case .int64(let c):
+            let values = c.buffer.values
+            each { r, out in _ValueFormatting.appendInt64(values[r], to: &out) }
+        case .double(let c):
+            let values = c.buffer.values
+            each { r, out in _ValueFormatting.appendDouble(values[r], to: &out) }
+        case .bool(let c):
+            let values = c.buffer.values
+            each { r, out in _ValueFormatting.appendBool(values[r], to: &out) }
+        case .timestamp(let c):
+            let values = c.buffer.values
+            each { r, out in _ValueFormatting.appendTimestamp(values[r], to: &out) }
+        case .text, .string:
+            preconditionFailure("text columns are handled above")
+        }
+        return f
+    }
+
+    /// Whether any valid field needs quotes (or is the empty string, written `""`).
+    private func needsQuoting(_ buffer: StringBuffer, _ validity: ValidityBitmap) -> Bool {
+        let special = buffer.bytes.withUnsafeBytes { raw -> Bool in
+            guard let p = raw.baseAddress else { return false }
+            return _ByteScanning.firstIndex(of: dialect.delimiter, dialect.quote, 0x0A, in: p, from: 0, to: raw.count) < raw.count
+                || _ByteScanning.firstIndex(of: 0x0D, in: p, from: 0, to: raw.count) < raw.count
+        }
+        if special { return true }
+        return buffer.bytes.withUnsafeBufferPointer { bytes in
+            buffer.offsets.withUnsafeBufferPointer { offsets in
+                for r in 0..<(offsets.count - 1) {
+                    let lo = offsets[r]
+                    let hi = offsets[r + 1]
+                    if lo == hi {
+                        if validity[r] { return true }
+                        continue
+                    }
+                    let first = bytes[lo]
+                    let last = bytes[hi - 1]
+                    if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 { return true }
+                }
+                return false
+            }
+        }
     }
 
     /// Flushes and finishes the sink.
@@ -94,41 +213,20 @@ public final class CSVWriter {
     }
 
     @inline(__always)
-    private func append(_ cell: _CellSource, row: Int, single: Bool) {
-        switch cell {
-        case .text(let buffer, let validity):
-            guard validity[row] else { return appendNull(single: single) }
-            buffer.withUTF8(row) { appendText($0, forceQuotes: $0.isEmpty) }
-        case .int64(let values, let validity):
-            guard validity[row] else { return appendNull(single: single) }
-            _ValueFormatting.appendInt64(values[row], to: &out)
-        case .double(let values, let validity):
-            guard validity[row] else { return appendNull(single: single) }
-            _ValueFormatting.appendDouble(values[row], to: &out)
-        case .bool(let values, let validity):
-            guard validity[row] else { return appendNull(single: single) }
-            _ValueFormatting.appendBool(values[row], to: &out)
-        case .timestamp(let values, let validity):
-            guard validity[row] else { return appendNull(single: single) }
-            _ValueFormatting.appendTimestamp(values[row], to: &out)
-        }
-    }
-
-    @inline(__always)
-    private func appendNull(single: Bool) {
+    private func appendNull(single: Bool, to out: inout [UInt8]) {
         if nullBytes.isEmpty {
             if single {
                 out.append(dialect.quote)
                 out.append(dialect.quote)
             }
         } else {
-            nullBytes.withUnsafeBytes { appendText($0, forceQuotes: false) }
+            nullBytes.withUnsafeBytes { appendText($0, forceQuotes: false, to: &out) }
         }
     }
 
     /// Appends text, quoted if it needs to be.
     @inline(__always)
-    private func appendText(_ text: UnsafeRawBufferPointer, forceQuotes: Bool) {
+    private func appendText(_ text: UnsafeRawBufferPointer, forceQuotes: Bool, to out: inout [UInt8]) {
         guard let base = text.baseAddress, !text.isEmpty else {
             if forceQuotes {
                 out.append(dialect.quote)
@@ -159,6 +257,26 @@ public final class CSVWriter {
         }
         out.append(dialect.quote)
     }
+}
+
+/// One column's cells as written, contiguous: cell `r` is `bytes[offsets[r] ..< offsets[r + 1]]`.
+struct _FormattedColumn {
+    var bytes: [UInt8]
+    var offsets: [Int]
+
+    init(bytes: [UInt8], offsets: [Int]) {
+        self.bytes = bytes
+        self.offsets = offsets
+    }
+
+    init(capacity: Int) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+        offsets = [0]
+    }
+
+    /// A readable byte for empty columns' base pointer (never read: their cells are empty).
+    nonisolated(unsafe) static let empty = UnsafePointer<UInt8>(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
 }
 
 /// A column's values as the writers read them: text (as read, or strings) or typed buffers.

@@ -48,7 +48,7 @@ extension DataFrame {
         let partCount = options.allowsParallelParsing && options.skipRows == 0 && options.rowLimit == nil
             && bytes.count >= 4 << 20 ? _processorCount : 1
         if partCount == 1 {
-            _ = try tokenizer.tokenize(bytes, isFinal: true, into: &builder)
+            _ = try builder.consume(bytes, isFinal: true, tokenizer: &tokenizer)
             self = builder.makeFrame()
             return
         }
@@ -95,7 +95,7 @@ extension DataFrame {
             var t = CSVTokenizer(dialect: dialect, path: name)
             var b = template
             do {
-                _ = try t.tokenize(slice, isFinal: true, into: &b)
+                _ = try b.consume(slice, isFinal: true, tokenizer: &t)
                 return PartResult(builder: b, endLine: t.line, failed: false)
             } catch {
                 return PartResult(builder: b, endLine: t.line, failed: true)
@@ -112,7 +112,7 @@ extension DataFrame {
                 t.line = line
                 t.baseOffset = bomLength + bounds[i]
                 var b = template
-                _ = try t.tokenize(UnsafeRawBufferPointer(rebasing: bytes[bounds[i]...]), isFinal: true, into: &b)
+                _ = try b.consume(UnsafeRawBufferPointer(rebasing: bytes[bounds[i]...]), isFinal: true, tokenizer: &t)
                 for k in b.builders.indices { builder.builders[k].merge(b.builders[k]) }
                 builder.rowCount += b.rowCount
                 self = builder.makeFrame()

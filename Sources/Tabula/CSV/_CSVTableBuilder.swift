@@ -1,66 +1,3 @@
-/// Builds the text of one column from fields, with nulls, UTF-8 checks and type inference.
-struct _CSVColumnBuilder: Sendable {
-    var name: String
-    var text = StringBuffer()
-    var validity = ValidityBitmap()
-    var inference = _TypeInference()
-    /// The type the user asked for (values are checked as they are read).
-    var explicitType: ColumnType?
-    /// Whether to infer (false: String unless explicit).
-    var infers: Bool
-    /// Valid slots holding the empty string (from `""`): null if the column ends up non-String.
-    var quotedEmptyCount = 0
-
-    init(name: String, explicitType: ColumnType?, infers: Bool) {
-        self.name = name
-        self.explicitType = explicitType
-        self.infers = infers
-        if !infers || explicitType != nil { inference.candidates = [] }
-    }
-
-    var count: Int { validity.count }
-
-    @inline(__always)
-    mutating func appendNull() {
-        text.appendPlaceholder()
-        validity.append(false)
-    }
-
-    /// Appends a field that is known to be valid UTF-8 text (already unescaped).
-    @inline(__always)
-    mutating func appendValue(_ field: UnsafeRawBufferPointer, quoted: Bool) {
-        text.append(utf8: field)
-        validity.append(true)
-        if field.isEmpty {
-            quotedEmptyCount += 1
-        } else {
-            inference.observe(field)
-        }
-    }
-
-    mutating func merge(_ other: _CSVColumnBuilder) {
-        text.append(contentsOf: other.text)
-        validity.append(contentsOf: other.validity)
-        inference.merge(other.inference)
-        quotedEmptyCount += other.quotedEmptyCount
-    }
-
-    /// The column's type: explicit, inferred, or String.
-    var resolvedType: ColumnType {
-        if let explicitType { return explicitType }
-        return infers ? inference.inferredType : .string
-    }
-
-    /// The finished column, with `type` (at least as wide as ``resolvedType``).
-    func makeColumn(as type: ColumnType) -> AnyColumn {
-        var validity = self.validity
-        if type != .string && quotedEmptyCount > 0 {
-            for i in 0..<text.count where validity[i] && text.byteRange(i).isEmpty { validity.set(i, valid: false) }
-        }
-        return AnyColumn(text: Column(name: name, buffer: text, validity: validity), as: type)
-    }
-}
-
 /// Turns tokenized records into column builders: header, selection, nulls, ragged rows,
 /// row skipping and limits.
 struct _CSVTableBuilder: _CSVRecordSink {
@@ -84,7 +21,8 @@ struct _CSVTableBuilder: _CSVRecordSink {
     /// Stop after this many rows in the builders (the chunk size).
     var chunkLimit: Int
     private let nullTokens: [[UInt8]]
-    private var scratch: [UInt8] = []
+    /// Records tokenized but not yet built into columns.
+    private var batch = _SpanBatch()
 
     init(options: CSVReadOptions, path: String, chunkLimit: Int = .max) {
         self.options = options
@@ -194,101 +132,57 @@ struct _CSVTableBuilder: _CSVRecordSink {
             rowsToSkip -= 1
             return true
         }
-        for b in builders.indices {
-            let fi = fieldIndexOfBuilder[b]
-            guard fi < fields.count else {
-                builders[b].appendNull()
-                continue
-            }
-            try appendField(fields[fi], to: b, bytes: bytes, recordStart: recordStart, line: line, tokenizer: tokenizer)
+        let stride = expectedFieldCount
+        if fields.count == stride {
+            batch.spans.append(contentsOf: fields)
+        } else {
+            batch.spans.append(contentsOf: fields)
+            for _ in fields.count..<stride { batch.spans.append(_FieldSpan(start: 0, end: 0, flags: _FieldSpan.missing)) }
         }
+        batch.recordStarts.append(recordStart)
+        batch.recordLines.append(line)
         rowCount += 1
         rowsAllowed -= 1
         return rowsAllowed > 0 && rowCount < chunkLimit
     }
 
-    @inline(__always)
-    private mutating func appendField(
-        _ f: _FieldSpan, to b: Int, bytes: UnsafeRawBufferPointer, recordStart: Int, line: Int,
-        tokenizer: borrowing CSVTokenizer
-    ) throws(CSVError) {
-        let raw = UnsafeRawBufferPointer(rebasing: bytes[f.start..<f.end])
-        if raw.isEmpty && !f.isQuoted {
-            builders[b].appendNull()
-            return
+    /// Tokenizes `bytes` and builds the records into the columns, a slice at a time so the
+    /// pending spans stay small.
+    ///
+    /// - Returns: bytes consumed (whole records) and whether the row limit or chunk size stopped it.
+    mutating func consume(
+        _ bytes: UnsafeRawBufferPointer, isFinal: Bool, tokenizer: inout CSVTokenizer
+    ) throws(CSVError) -> (consumed: Int, stopped: Bool) {
+        var offset = 0
+        var slice = 4 << 20
+        let startBase = tokenizer.baseOffset
+        while offset < bytes.count || (isFinal && offset == 0 && bytes.count == 0) {
+            let end = min(bytes.count, offset + slice)
+            let last = end == bytes.count && isFinal
+            let part = UnsafeRawBufferPointer(rebasing: bytes[offset..<end])
+            tokenizer.baseOffset = startBase + offset
+            let (consumed, stopped) = try tokenizer.tokenize(part, isFinal: last, into: &self)
+            try flush(part, baseOffset: startBase + offset, quote: tokenizer.quote)
+            offset += consumed
+            if stopped { return (offset, true) }
+            if last || (end == bytes.count && consumed == 0) { break }
+            if consumed == 0 { slice *= 2 }  // one record longer than the slice
         }
-        if !nullTokens.isEmpty && !f.isEscaped {
-            for token in nullTokens where token.count == raw.count && token.elementsEqual(raw) {
-                builders[b].appendNull()
-                return
-            }
-        }
-        var field = raw
-        if f.isEscaped || _ByteScanning.containsNonASCII(raw.baseAddress!, from: 0, to: raw.count) {
-            // Slow path: collapse doubled quotes, check UTF-8.
-            scratch.removeAll(keepingCapacity: true)
-            if f.isEscaped {
-                var i = 0
-                while i < raw.count {
-                    scratch.append(raw[i])
-                    i += raw[i] == tokenizer.quote ? 2 : 1
-                }
-            } else {
-                scratch.append(contentsOf: raw)
-            }
-            let bad = scratch.withUnsafeBytes { _ByteScanning.firstInvalidUTF8($0) }
-            if let bad {
-                if options.invalidUTF8 == .error {
-                    let pos = f.start + Self.rawOffset(ofUnescaped: bad, in: raw, quote: tokenizer.quote, escaped: f.isEscaped)
-                    throw tokenizer.error(
-                        .invalidUTF8, at: pos, recordStart: recordStart, recordLine: line, bytes: bytes,
-                        "invalid UTF-8 (byte 0x\(String(scratch[bad], radix: 16, uppercase: true)));"
-                            + " re-encode the file as UTF-8 or ask for replacement of invalid bytes")
-                }
-                let repaired = String(decoding: scratch, as: UTF8.self)
-                scratch = Array(repaired.utf8)
-            }
-            let local = scratch
-            let failure: CSVError? = local.withUnsafeBytes { s in
-                do throws(CSVError) {
-                    try checkAndAppend(s, quoted: f.isQuoted, to: b, at: f.start, bytes: bytes, recordStart: recordStart,
-                                       line: line, tokenizer: tokenizer)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let failure { throw failure }
-            return
-        }
-        field = raw
-        try checkAndAppend(field, quoted: f.isQuoted, to: b, at: f.start, bytes: bytes, recordStart: recordStart, line: line,
-                           tokenizer: tokenizer)
+        tokenizer.baseOffset = startBase
+        return (offset, false)
     }
 
-    @inline(__always)
-    private mutating func checkAndAppend(
-        _ field: UnsafeRawBufferPointer, quoted: Bool, to b: Int, at pos: Int, bytes: UnsafeRawBufferPointer,
-        recordStart: Int, line: Int, tokenizer: borrowing CSVTokenizer
-    ) throws(CSVError) {
-        if let type = builders[b].explicitType, type != .string, !field.isEmpty {
-            let ok: Bool
-            switch type {
-            case .int64: ok = _ValueParsing.parseInt64(field, lenient: true) != nil
-            case .double: ok = _ValueParsing.parseDouble(field, lenient: true) != nil
-            case .bool: ok = _ValueParsing.parseBool(field, lenient: true) != nil
-            case .timestamp: ok = _ValueParsing.parseTimestamp(field, lenient: true) != nil
-            case .string: ok = true
-            }
-            if !ok {
-                let shown = String(decoding: field.prefix(40), as: UTF8.self)
-                throw tokenizer.error(
-                    .invalidValue, at: quoted ? pos - 1 : pos, recordStart: recordStart, recordLine: line, bytes: bytes,
-                    "'\(shown)' in column '\(builders[b].name)' is not \(type == .int64 ? "an" : "a") \(type)"
-                        + " (the type given for it)")
-            }
+    /// Builds the pending records (whose spans point into `bytes`) into the columns.
+    mutating func flush(_ bytes: UnsafeRawBufferPointer, baseOffset: Int, quote: UInt8) throws(CSVError) {
+        guard batch.rowCount > 0 else { return }
+        batch.stride = expectedFieldCount
+        let context = _CSVColumnBuilder.Context(
+            bytes: bytes, quote: quote, nullTokens: nullTokens, replacesInvalidUTF8: options.invalidUTF8 == .replace,
+            path: path, baseOffset: baseOffset)
+        for b in builders.indices {
+            try builders[b].append(batch, fieldIndex: fieldIndexOfBuilder[b], context: context)
         }
-        builders[b].appendValue(field, quoted: quoted)
+        batch.removeAll()
     }
 
     /// The raw offset of the unescaped offset `k` (doubled quotes count twice in the raw text).

@@ -90,6 +90,27 @@ public struct ValidityBitmap: Sendable, Hashable {
         for i in 0..<other.count { append(other[i]) }
     }
 
+    /// Appends `count` slots given as bit-packed words (bit `i` of the block is bit `i % 64` of
+    /// `bits[i / 64]`; bits past `count` must be zero) with `nullCount` clear bits among them.
+    public mutating func append(bits: [UInt64], count n: Int, nullCount nulls: Int) {
+        precondition(bits.count >= (n + 63) >> 6)
+        let shift = UInt64(count & 63)
+        let newCount = count + n
+        let needed = (newCount + 63) >> 6
+        if shift == 0 {
+            words.append(contentsOf: bits[0..<((n + 63) >> 6)])
+        } else {
+            words.reserveCapacity(needed)
+            for w in bits[0..<((n + 63) >> 6)] {
+                words[words.count - 1] |= w << shift
+                words.append(w >> (64 - shift))
+            }
+            if words.count > needed { words.removeLast(words.count - needed) }
+        }
+        count = newCount
+        nullCount += nulls
+    }
+
     /// Marks slot `index` valid or null.
     public mutating func set(_ index: Int, valid: Bool) {
         precondition(index >= 0 && index < count, "validity index \(index) out of range 0..<\(count)")

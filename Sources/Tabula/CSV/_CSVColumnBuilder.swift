@@ -1,0 +1,212 @@
+/// Builds the text of one column from batches of field spans, with nulls, unescaping, UTF-8
+/// checks, type checks and inference, in one tight loop per column per batch.
+struct _CSVColumnBuilder: Sendable {
+    var name: String
+    var text = StringBuffer()
+    var validity = ValidityBitmap()
+    var inference = _TypeInference()
+    /// The type the user asked for (values are checked as they are read).
+    var explicitType: ColumnType?
+    /// Whether to infer (false: String unless explicit).
+    var infers: Bool
+    /// Valid slots holding the empty string (from `""`): null if the column ends up non-String.
+    var quotedEmptyCount = 0
+
+    init(name: String, explicitType: ColumnType?, infers: Bool) {
+        self.name = name
+        self.explicitType = explicitType
+        self.infers = infers
+        if !infers || explicitType != nil { inference.candidates = [] }
+    }
+
+    var count: Int { validity.count }
+
+    /// What the column pass needs to know besides the spans.
+    struct Context {
+        let bytes: UnsafeRawBufferPointer
+        let quote: UInt8
+        let nullTokens: [[UInt8]]
+        let replacesInvalidUTF8: Bool
+        let path: String
+        let baseOffset: Int
+    }
+
+    /// Appends field `fieldIndex` of every record in `batch`.
+    ///
+    /// - Complexity: O(rows + bytes of the column's fields).
+    mutating func append(_ batch: borrowing _SpanBatch, fieldIndex: Int, context c: Context) throws(CSVError) {
+        let rows = batch.rowCount
+        guard rows > 0 else { return }
+        let stride = batch.stride
+        let base = c.bytes.baseAddress!
+        // Room for every byte of the column's fields (unescaping only shrinks; U+FFFD
+        // replacement may grow a byte to three).
+        var total = 0
+        batch.spans.withUnsafeBufferPointer { spans in
+            for r in 0..<rows {
+                let s = spans[r &* stride &+ fieldIndex]
+                total &+= s.end &- s.start
+            }
+        }
+        let capacity = c.replacesInvalidUTF8 ? total &* 3 : total
+        let byteStart = text.bytes.count
+        text.bytes.append(contentsOf: repeatElement(0, count: capacity))
+        let offsetStart = text.offsets.count
+        text.offsets.append(contentsOf: repeatElement(0, count: rows))
+        var bits = [UInt64](repeating: 0, count: (rows + 63) >> 6)
+        var nulls = 0
+        var candidates = inference.candidates
+        var values = 0
+        var quotedEmpty = 0
+        let explicit = explicitType
+        let hasNullTokens = !c.nullTokens.isEmpty
+        var failure: CSVError? = nil
+        var written = byteStart
+
+        text.bytes.withUnsafeMutableBufferPointer { dstBuffer in
+            text.offsets.withUnsafeMutableBufferPointer { offsets in
+                batch.spans.withUnsafeBufferPointer { spans in
+                    let dst = dstBuffer.baseAddress!
+                    for r in 0..<rows {
+                        let s = spans[r &* stride &+ fieldIndex]
+                        defer { offsets[offsetStart &+ r] = written }
+                        if s.flags & _FieldSpan.missing != 0 || (s.start == s.end && s.flags & _FieldSpan.quoted == 0) {
+                            nulls &+= 1
+                            continue
+                        }
+                        let field = UnsafeRawBufferPointer(start: base + s.start, count: s.end &- s.start)
+                        if hasNullTokens && s.flags & _FieldSpan.escaped == 0 {
+                            var isNull = false
+                            for token in c.nullTokens where token.count == field.count && token.elementsEqual(field) {
+                                isNull = true
+                                break
+                            }
+                            if isNull {
+                                nulls &+= 1
+                                continue
+                            }
+                        }
+                        let fieldStart = written
+                        if s.flags & _FieldSpan.escaped != 0 {
+                            // SAFETY: unescaping writes at most field.count bytes; capacity covers them.
+                            var i = 0
+                            while i < field.count {
+                                let b = field[i]
+                                dst[written] = b
+                                written &+= 1
+                                i &+= b == c.quote ? 2 : 1
+                            }
+                        } else if field.count > 0 {
+                            // SAFETY: capacity holds the sum of all field lengths.
+                            (dst + written).update(from: field.baseAddress!.assumingMemoryBound(to: UInt8.self), count: field.count)
+                            written &+= field.count
+                        }
+                        var value = UnsafeRawBufferPointer(start: dst + fieldStart, count: written &- fieldStart)
+                        if _ByteScanning.containsNonASCII(UnsafeRawPointer(dst), from: fieldStart, to: written),
+                            let bad = _ByteScanning.firstInvalidUTF8(value)
+                        {
+                            if !c.replacesInvalidUTF8 {
+                                let pos = s.start &+ _CSVTableBuilder.rawOffset(
+                                    ofUnescaped: bad, in: field, quote: c.quote, escaped: s.flags & _FieldSpan.escaped != 0)
+                                failure = Self.error(
+                                    .invalidUTF8, batch: batch, row: r, at: pos, context: c,
+                                    "invalid UTF-8 (byte 0x\(String(value[bad], radix: 16, uppercase: true)));"
+                                        + " re-encode the file as UTF-8 or ask for replacement of invalid bytes")
+                                return
+                            }
+                            let repaired = Array(String(decoding: value, as: UTF8.self).utf8)
+                            written = fieldStart
+                            for b in repaired {
+                                dst[written] = b
+                                written &+= 1
+                            }
+                            value = UnsafeRawBufferPointer(start: dst + fieldStart, count: written &- fieldStart)
+                        }
+                        bits[r >> 6] |= 1 << UInt64(r & 63)
+                        if value.isEmpty {
+                            quotedEmpty &+= 1
+                            continue
+                        }
+                        if let explicit, explicit != .string {
+                            if !Self.converts(value, to: explicit) {
+                                let shown = String(decoding: value.prefix(40), as: UTF8.self)
+                                let article = explicit == .int64 ? "an" : "a"
+                                failure = Self.error(
+                                    .invalidValue, batch: batch, row: r,
+                                    at: s.flags & _FieldSpan.quoted != 0 ? s.start &- 1 : s.start, context: c,
+                                    "'\(shown)' in column '\(name)' is not \(article) \(explicit) (the type given for it)")
+                                return
+                            }
+                        }
+                        values &+= 1
+                        if !candidates.isEmpty { candidates = _ValueParsing.classify(value, within: candidates) }
+                    }
+                }
+            }
+        }
+        if let failure { throw failure }
+        text.bytes.removeLast(byteStart + capacity - written)
+        validity.append(bits: bits, count: rows, nullCount: nulls)
+        inference.candidates = candidates
+        inference.valueCount += values
+        quotedEmptyCount += quotedEmpty
+    }
+
+    static func converts(_ value: UnsafeRawBufferPointer, to type: ColumnType) -> Bool {
+        switch type {
+        case .int64: return _ValueParsing.parseInt64(value, lenient: true) != nil
+        case .double: return _ValueParsing.parseDouble(value, lenient: true) != nil
+        case .bool: return _ValueParsing.parseBool(value, lenient: true) != nil
+        case .timestamp: return _ValueParsing.parseTimestamp(value, lenient: true) != nil
+        case .string: return true
+        }
+    }
+
+    static func error(
+        _ code: CSVError.Code, batch: borrowing _SpanBatch, row: Int, at pos: Int, context c: Context, _ message: String
+    ) -> CSVError {
+        let location = CSVTokenizer.location(
+            path: c.path, baseOffset: c.baseOffset, of: pos, recordStart: batch.recordStarts[row],
+            recordLine: batch.recordLines[row], bytes: c.bytes)
+        return CSVError(code, location, message)
+    }
+
+    mutating func merge(_ other: _CSVColumnBuilder) {
+        text.append(contentsOf: other.text)
+        validity.append(contentsOf: other.validity)
+        inference.merge(other.inference)
+        quotedEmptyCount += other.quotedEmptyCount
+    }
+
+    /// The column's type: explicit, inferred, or String.
+    var resolvedType: ColumnType {
+        if let explicitType { return explicitType }
+        return infers ? inference.inferredType : .string
+    }
+
+    /// The finished column, with `type` (at least as wide as ``resolvedType``).
+    func makeColumn(as type: ColumnType) -> AnyColumn {
+        var validity = self.validity
+        if type != .string && quotedEmptyCount > 0 {
+            for i in 0..<text.count where validity[i] && text.byteRange(i).isEmpty { validity.set(i, valid: false) }
+        }
+        return AnyColumn(text: Column(name: name, buffer: text, validity: validity), as: type)
+    }
+}
+
+/// The field spans of the records tokenized from one buffer, row-major, waiting for the column
+/// pass. `stride` is the expected field count; short (padded) records are filled with
+/// `missing` spans.
+struct _SpanBatch {
+    var stride = 0
+    var spans: [_FieldSpan] = []
+    var recordStarts: [Int] = []
+    var recordLines: [Int] = []
+    var rowCount: Int { recordStarts.count }
+
+    mutating func removeAll() {
+        spans.removeAll(keepingCapacity: true)
+        recordStarts.removeAll(keepingCapacity: true)
+        recordLines.removeAll(keepingCapacity: true)
+    }
+}
