@@ -31,6 +31,12 @@ public final class CSVReader {
     private var previousTypes: [ColumnType]? = nil
     /// Bytes of the source consumed so far (for progress).
     public private(set) var bytesConsumed = 0
+    private let dialect: CSVDialect
+    /// Whether blocks are parsed on all processors (see ``init(source:dialect:options:bufferSize:)``).
+    private let parallel: Bool
+    private var headerDone = false
+    private var pending: [DataFrame] = []
+    static let parallelBlockSize = 8 << 20
 
     /// Creates a reader over a byte source.
     ///
@@ -45,6 +51,9 @@ public final class CSVReader {
         tokenizer = CSVTokenizer(dialect: dialect, path: source.name)
         builder = _CSVTableBuilder(options: options, path: source.name, chunkLimit: max(1, options.chunkRowCount))
         buffer = [UInt8](repeating: 0, count: max(4, bufferSize))  // room for a BOM
+        self.dialect = dialect
+        parallel = options.allowsParallelParsing && options.skipRows == 0 && options.rowLimit == nil
+            && _processorCount > 1 && bufferSize >= 1 << 20
     }
 
     /// The column names, once the header (or first record) has been read.
@@ -57,6 +66,8 @@ public final class CSVReader {
     ///
     /// - Throws: ``CSVError`` for malformed input; the source's errors (I/O, gzip).
     public func next() throws -> DataFrame? {
+        if !pending.isEmpty { return pending.removeFirst() }
+        if parallel { return try nextParallel() }
         if finished { return nil }
         builder.startNextChunk()
         while true {
@@ -91,6 +102,82 @@ public final class CSVReader {
         let frame = builder.makeFrame(widening: previousTypes)
         previousTypes = frame.columns.map(\.type)
         return frame
+    }
+
+    /// Parallel mode: reads blocks of about 8 MiB and parses each on all processors; each part
+    /// becomes one chunk (so chunks hold about 8 MiB / processors of text, whatever
+    /// ``CSVReadOptions/chunkRowCount`` says).
+    private func nextParallel() throws -> DataFrame? {
+        while pending.isEmpty {
+            if finished {
+                if emittedAny { return nil }
+                emittedAny = true
+                return builder.makeFrame(widening: previousTypes)
+            }
+            if buffer.count < Self.parallelBlockSize { buffer.append(contentsOf: repeatElement(0, count: Self.parallelBlockSize - buffer.count)) }
+            try fill(minimum: nil)
+            if !checkedBOM {
+                if end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
+                    start += 3
+                    bytesConsumed += 3
+                }
+                checkedBOM = true
+            }
+            if !headerDone {
+                guard try parseHeader() else { continue }
+            }
+            let template = builder.makePartBuilder()
+            let result = try buffer.withUnsafeBytes { raw throws(CSVError) in
+                try _CSVParallelParse.parse(
+                    UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, template: template, dialect: dialect,
+                    path: source.name, baseOffset: bytesConsumed, line: tokenizer.line, partCount: _processorCount)
+            }
+            start += result.consumed
+            bytesConsumed += result.consumed
+            tokenizer.line = result.endLine
+            for part in result.parts where part.rowCount > 0 {
+                let frame = part.makeFrame(widening: previousTypes)
+                previousTypes = frame.columns.map(\.type)
+                pending.append(frame)
+            }
+            if eof && (start == end || result.consumed == 0) { finished = true }
+        }
+        emittedAny = true
+        return pending.removeFirst()
+    }
+
+    /// Reads the header (or, without one, the first record's width) in parallel mode.
+    ///
+    /// - Returns: `false` when more bytes are needed to see the whole first record.
+    private func parseHeader() throws -> Bool {
+        var probe = _HeaderProbe()
+        let (consumed, _) = try buffer.withUnsafeBytes { raw throws(CSVError) in
+            try tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, into: &probe)
+        }
+        guard let fields = probe.fieldNames else {
+            if eof {
+                finished = true
+                headerDone = true
+                return true
+            }
+            if end - start == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            tokenizer.line = 1
+            return false
+        }
+        let location = SourceLocation(path: source.name, line: probe.line, column: 1, byteOffset: bytesConsumed)
+        if builder.options.hasHeader {
+            try builder.setColumns(fields, location: location)
+            builder.expectingHeader = false
+            start += consumed
+            bytesConsumed += consumed
+        } else {
+            try builder.setColumns((1...max(fields.count, 1)).map { "column_\($0)" }, location: location)
+            tokenizer.line = probe.line
+            start += probe.startOffset
+            bytesConsumed += probe.startOffset
+        }
+        headerDone = true
+        return true
     }
 
     /// Calls `body` with each chunk in turn.

@@ -70,57 +70,13 @@ extension DataFrame {
         let dataStart = options.hasHeader ? header.endOffset : header.startOffset
         let dataLine = options.hasHeader ? header.endLine : header.line
 
-        // Speculative boundaries: just after a line feed near each even split.
-        var bounds = [dataStart]
-        let length = bytes.count - dataStart
-        for i in 1..<partCount {
-            let target = dataStart + length * i / partCount
-            guard target > bounds.last! else { continue }
-            let lf = _ByteScanning.firstIndex(of: 0x0A, in: bytes.baseAddress!, from: target, to: bytes.count)
-            if lf + 1 < bytes.count && lf + 1 > bounds.last! { bounds.append(lf + 1) }
-        }
-        bounds.append(bytes.count)
-
-        struct PartResult: Sendable {
-            var builder: _CSVTableBuilder
-            var endLine: Int
-            var failed: Bool
-        }
-        let shared = _SendableBytes(buffer: bytes)
-        let partBounds = bounds
-        let template = builder.makePartBuilder()
-        let parts = bounds.count - 1
-        let results: [PartResult] = _parallelMap(count: parts) { i in
-            let slice = UnsafeRawBufferPointer(rebasing: shared.buffer[partBounds[i]..<partBounds[i + 1]])
-            var t = CSVTokenizer(dialect: dialect, path: name)
-            var b = template
-            do {
-                _ = try b.consume(slice, isFinal: true, tokenizer: &t)
-                return PartResult(builder: b, endLine: t.line, failed: false)
-            } catch {
-                return PartResult(builder: b, endLine: t.line, failed: true)
-            }
-        }
-
-        // Check the chain: part i's start is a true boundary when parts before it parsed cleanly.
-        var line = dataLine
-        for i in 0..<parts {
-            let r = results[i]
-            if r.failed {
-                // Parse sequentially from this part's (verified) start: gives the true result or error.
-                var t = CSVTokenizer(dialect: dialect, path: name)
-                t.line = line
-                t.baseOffset = bomLength + bounds[i]
-                var b = template
-                _ = try b.consume(UnsafeRawBufferPointer(rebasing: bytes[bounds[i]...]), isFinal: true, tokenizer: &t)
-                for k in b.builders.indices { builder.builders[k].merge(b.builders[k]) }
-                builder.rowCount += b.rowCount
-                self = builder.makeFrame()
-                return
-            }
-            for k in r.builder.builders.indices { builder.builders[k].merge(r.builder.builders[k]) }
-            builder.rowCount += r.builder.rowCount
-            line += r.endLine - 1
+        let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart...])
+        let result = try _CSVParallelParse.parse(
+            data, isFinal: true, template: builder.makePartBuilder(), dialect: dialect, path: name,
+            baseOffset: bomLength + dataStart, line: dataLine, partCount: partCount)
+        for part in result.parts {
+            for k in part.builders.indices { builder.builders[k].merge(part.builders[k]) }
+            builder.rowCount += part.rowCount
         }
         self = builder.makeFrame()
     }

@@ -40,6 +40,9 @@ struct _CSVTableBuilder: _CSVRecordSink {
         part.expectingHeader = false
         part.builders = builders.map { _CSVColumnBuilder(name: $0.name, explicitType: $0.explicitType, infers: $0.infers) }
         part.rowCount = 0
+        // A part is bounded by its bytes, never by rows: limits apply to whole inputs only.
+        part.chunkLimit = .max
+        part.rowsAllowed = .max
         return part
     }
 

@@ -135,7 +135,10 @@ final class _ChunkQueue: @unchecked Sendable {
     init(reader: TableReader, depth: Int) {
         self.reader = reader
         self.depth = depth
-        space = DispatchSemaphore(value: depth)
+        // Created at 0 and raised to `depth`: libdispatch traps when a semaphore is destroyed
+        // below its initial value, which a stopped pipeline may leave it at.
+        space = DispatchSemaphore(value: 0)
+        for _ in 0..<depth { space.signal() }
     }
 
     func start() {

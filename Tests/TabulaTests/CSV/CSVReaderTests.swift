@@ -212,6 +212,7 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
     @Test func chunkTypesNeverNarrowAcrossChunks() throws {
         var options = CSVReadOptions()
         options.chunkRowCount = 2
+        options.allowsParallelParsing = false  // parallel mode types whole blocks
         let reader = CSVReader(source: MemoryByteSource("x\n1\n2\n3.5\n4\nz\n6\n"), options: options)
         var types: [ColumnType] = []
         while let chunk = try reader.next() { types.append(chunk["x"].type) }
@@ -240,6 +241,35 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
         #expect(parallel == sequential)
         #expect(parallel.rowCount == 200_000)
         #expect(parallel.columns.map(\.type) == [.int64, .string, .double])
+    }
+
+    /// The streaming reader parses 8 MiB blocks on all processors; its chunks must concatenate to
+    /// exactly the sequential result, whatever falls on the block and part boundaries.
+    @Test func parallelStreamingReaderMatchesSequential() throws {
+        var rng = SeededGenerator(seed: 11)
+        var text = "id,text,n\n"
+        let padding = String(repeating: "x", count: 48)
+        for i in 0..<160_000 {
+            let field = Int.random(in: 0..<5, using: &rng) == 0 ? "\"line one\nline \"\"two\"\",\n\(padding)\"" : "t\(i)\(padding)"
+            text += "\(i),\(field),\(i % 7 == 0 ? "" : String(i))\n"
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 9 << 20)
+        var sequential = CSVReadOptions()
+        sequential.allowsParallelParsing = false
+        let expected = try DataFrame(csvData: bytes, options: sequential)
+        let reader = CSVReader(source: MemoryByteSource(bytes))
+        var chunks = 0
+        var all = DataFrame()
+        while let chunk = try reader.next() {
+            chunks += 1
+            all = chunks == 1 ? chunk : try DataFrame(concatenating: [all, chunk])
+        }
+        #expect(chunks > 2)
+        #expect(all == expected)
+        let ragged = text + "1,2\n"
+        let error = #expect(throws: CSVError.self) { try CSVReader(source: MemoryByteSource(ragged, name: "r.csv")).readAll() }
+        #expect(error?.location.line == text.utf8.filter { $0 == 0x0A }.count + 1)
     }
 
     @Test func parallelParseReportsTheTrueLineOfALateError() throws {
