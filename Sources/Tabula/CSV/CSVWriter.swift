@@ -23,26 +23,27 @@ public struct CSVWriteOptions: Sendable, Hashable {
 ///   `-inf` for the specials), booleans `true`/`false`, timestamps ISO 8601.
 public final class CSVWriter {
     private let sink: ByteSink
-    private let dialect: CSVDialect
-    private let options: CSVWriteOptions
+    /// Turns frames into bytes; `Sendable`, so pipelines encode chunks on several threads.
+    let encoder: _CSVEncoder
     private var wroteHeader = false
-    private var out: [UInt8] = []
-    private let nullBytes: [UInt8]
     /// The column names of the first frame written; later frames must match.
     private var columnNames: [String]? = nil
 
     public init(sink: ByteSink, dialect: CSVDialect = .csv, options: CSVWriteOptions = CSVWriteOptions()) {
         self.sink = sink
-        self.dialect = dialect
-        self.options = options
-        nullBytes = Array(options.nullText.utf8)
-        out.reserveCapacity(1 << 20)
+        encoder = _CSVEncoder(dialect: dialect, options: options)
     }
 
     /// Writes the frame's rows (and, the first time, the header).
     ///
     /// - Throws: the sink's errors; ``TabulaError`` when the columns differ from the first frame's.
     public func write(_ frame: DataFrame) throws {
+        try write(encoded: encoder.encode(frame, includingHeader: !wroteHeader), of: frame)
+    }
+
+    /// Writes bytes made by ``encoder`` for `frame` (with the header exactly when it is the
+    /// first frame written).
+    func write(encoded bytes: [UInt8], of frame: DataFrame) throws {
         if let columnNames {
             guard columnNames == frame.columnNames else {
                 throw TabulaError(.invalidArgument, "\(sink.name): chunk columns \(frame.columnNames) differ from \(columnNames)")
@@ -50,17 +51,46 @@ public final class CSVWriter {
         } else {
             columnNames = frame.columnNames
         }
-        if !wroteHeader && options.includesHeader && !frame.columns.isEmpty {
-            for (i, column) in frame.columns.enumerated() {
-                if i > 0 { out.append(dialect.delimiter) }
-                var name = column.name
-                name.withUTF8 { appendText(UnsafeRawBufferPointer($0), forceQuotes: frame.columns.count == 1 && $0.isEmpty, to: &out) }
-            }
-            appendLineEnd()
-        }
         wroteHeader = true
+        try bytes.withUnsafeBytes { try sink.write($0) }
+    }
+
+    /// Whether the next frame written gets the header.
+    var needsHeader: Bool { !wroteHeader }
+
+    /// Finishes the sink.
+    public func finish() throws { try sink.finish() }
+
+    /// Discards the output.
+    public func abort() { sink.abort() }
+}
+
+/// Encodes frames as CSV bytes: pure, so chunks can be encoded on several threads.
+struct _CSVEncoder: Sendable {
+    let dialect: CSVDialect
+    let options: CSVWriteOptions
+    let nullBytes: [UInt8]
+
+    init(dialect: CSVDialect, options: CSVWriteOptions) {
+        self.dialect = dialect
+        self.options = options
+        nullBytes = Array(options.nullText.utf8)
+    }
+
+    /// The frame's rows as CSV, after the header when `includingHeader` (and the options want one).
+    func encode(_ frame: DataFrame, includingHeader: Bool) -> [UInt8] {
+        var header: [UInt8] = []
+        if includingHeader && options.includesHeader && !frame.columns.isEmpty {
+            for (i, column) in frame.columns.enumerated() {
+                if i > 0 { header.append(dialect.delimiter) }
+                var name = column.name
+                name.withUTF8 { appendText(UnsafeRawBufferPointer($0), forceQuotes: frame.columns.count == 1 && $0.isEmpty, to: &header) }
+            }
+            if dialect.lineTerminator == .crlf { header.append(0x0D) }
+            header.append(0x0A)
+        }
         let rows = frame.rowCount
-        guard rows > 0, !frame.columns.isEmpty else { return try flush() }
+        guard rows > 0, !frame.columns.isEmpty else { return header }
         // Column by column: each column's cells as bytes + offsets (quoted, nulls spelled),
         // then one pass that interleaves them into rows.
         let single = frame.columns.count == 1
@@ -68,12 +98,16 @@ public final class CSVWriter {
         var total = 0
         for f in formatted { total += f.offsets[rows] - f.offsets[0] }
         total += rows * (frame.columns.count - 1 + (dialect.lineTerminator == .crlf ? 2 : 1))
-        try flush()
+        let headerCount = header.count
+        total += headerCount
         let delimiter = dialect.delimiter
         let crlf = dialect.lineTerminator == .crlf
         let columnCount = formatted.count
-        var output = [UInt8](unsafeUninitializedCapacity: total) { dst, initialized in
-            var w = 0
+        return [UInt8](unsafeUninitializedCapacity: total) { dst, initialized in
+            var w = headerCount
+            header.withUnsafeBufferPointer { h in
+                if headerCount > 0 { dst.baseAddress!.update(from: h.baseAddress!, count: headerCount) }
+            }
             withColumnPointers(formatted) { bytes, offsets in
                 for r in 0..<rows {
                     for c in 0..<columnCount {
@@ -98,8 +132,6 @@ public final class CSVWriter {
             precondition(w == total, "CSV size computed wrong")
             initialized = w
         }
-        try output.withUnsafeBytes { try sink.write($0) }
-        output = []
     }
 
     /// Calls `body` with each column's byte and offset base pointers.
@@ -189,27 +221,6 @@ public final class CSVWriter {
                 return false
             }
         }
-    }
-
-    /// Flushes and finishes the sink.
-    public func finish() throws {
-        try flush()
-        try sink.finish()
-    }
-
-    /// Discards the output.
-    public func abort() { sink.abort() }
-
-    private func flush() throws {
-        guard !out.isEmpty else { return }
-        try out.withUnsafeBytes { try sink.write($0) }
-        out.removeAll(keepingCapacity: true)
-    }
-
-    @inline(__always)
-    private func appendLineEnd() {
-        if dialect.lineTerminator == .crlf { out.append(0x0D) }
-        out.append(0x0A)
     }
 
     @inline(__always)

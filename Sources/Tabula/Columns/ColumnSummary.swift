@@ -45,33 +45,46 @@ public struct TableSummarizer {
         var m2 = 0.0
         var minNumber = Double.infinity
         var maxNumber = -Double.infinity
-        var minText: String? = nil
-        var maxText: String? = nil
         var sample: [Double] = []
         var seen = 0
-        var frequencies: [String: Int] = [:]
+        /// Occurrences by value hash, and each value's text (made once).
+        var counts: [UInt64: Int] = [:]
+        var firstText: [UInt64: String] = [:]
+        var minBytes: [UInt8]? = nil
+        var maxBytes: [UInt8]? = nil
         var frequenciesCapped = false
         var rng = UInt64(0x2545_F491_4F6C_DD1D)
     }
 
-    var accumulators: [Accumulator] = []
+    /// One column's accumulator, boxed so a worker thread updates it in place (no copy).
+    final class Box: @unchecked Sendable {
+        var a: Accumulator
+        init(_ a: Accumulator) { self.a = a }
+    }
+    var accumulators: [Box] = []
     var index: [String: Int] = [:]
 
     public init() {}
 
-    /// Adds a chunk's rows.
+    /// Adds a chunk's rows (columns are summarised concurrently).
     public mutating func add(_ frame: DataFrame) {
+        var jobs: [(Box, AnyColumn)] = []
         for column in frame.columns {
-            let i: Int
+            let box: Box
             if let k = index[column.name] {
-                i = k
-                accumulators[i].type = _TypeInference.widen(accumulators[i].type, column.type)
+                box = accumulators[k]
+                box.a.type = _TypeInference.widen(box.a.type, column.type)
             } else {
-                i = accumulators.count
-                index[column.name] = i
-                accumulators.append(Accumulator(name: column.name, type: column.type))
+                box = Box(Accumulator(name: column.name, type: column.type))
+                index[column.name] = accumulators.count
+                accumulators.append(box)
             }
-            Self.add(column, to: &accumulators[i])
+            jobs.append((box, column))
+        }
+        let work = _UncheckedSendable(jobs)
+        _ = _parallelMap(count: jobs.count) { i in
+            // SAFETY: each iteration updates a different box.
+            Self.add(work.value[i].1, to: &work.value[i].0.a)
         }
     }
 
@@ -88,73 +101,103 @@ public struct TableSummarizer {
     static func add(_ column: AnyColumn, to a: inout Accumulator) {
         let validity = column.validity
         a.nulls += validity.nullCount
-        let numeric = column.type.isNumeric
-        let doubles: Column<Double>? =
-            column.type == .double ? try? column.assumingType(Double.self)
-            : column.type == .int64 ? (try? column.assumingType(Int64.self)).map {
-                Column(name: $0.name, buffer: PrimitiveBuffer($0.buffer.values.map(Double.init)), validity: $0.validity)
-            } : nil
-        let text = column.sourceText
-        for row in 0..<column.count where validity[row] {
-            a.count += 1
-            // Distinct values, by the hash of their text.
-            var rowText: String? = nil
-            let h: UInt64
-            if let text {
-                h = text.buffer.withUTF8(row) { hash($0) }
-            } else {
-                var s = column.text(at: row) ?? ""
-                rowText = s
-                h = s.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
-            }
-            let bucket = Int(h >> 52)
-            let rank = UInt8(min(((h << 12) | (1 << 11)).leadingZeroBitCount + 1, 52))
-            if rank > a.hll[bucket] { a.hll[bucket] = rank }
-            if !a.overflowed {
-                a.hashes.insert(h)
-                if a.hashes.count > exactDistinctLimit {
-                    a.overflowed = true
-                    a.hashes = []
-                }
-            }
-            if numeric, let doubles {
-                let x = doubles.buffer[row]
-                if x.isNaN { continue }
-                a.minNumber = Swift.min(a.minNumber, x)
-                a.maxNumber = Swift.max(a.maxNumber, x)
-                let delta = x - a.mean
-                a.mean += delta / Double(a.count)
-                a.m2 += delta * (x - a.mean)
-                a.seen += 1
-                if a.sample.count < sampleSize {
-                    a.sample.append(x)
-                } else {
-                    a.rng = a.rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                    let j = Int((a.rng >> 11) % UInt64(a.seen))
-                    if j < sampleSize { a.sample[j] = x }
-                }
-            } else {
-                let value = rowText ?? column.text(at: row) ?? ""
-                if a.minText == nil || value.utf8.lexicographicallyPrecedes(a.minText!.utf8) { a.minText = value }
-                if a.maxText == nil || a.maxText!.utf8.lexicographicallyPrecedes(value.utf8) { a.maxText = value }
-                if let n = a.frequencies[value] {
-                    a.frequencies[value] = n + 1
-                } else if a.frequencies.count < exactDistinctLimit {
-                    a.frequencies[value] = 1
+        if column.type.isNumeric {
+            addNumbers(column, to: &a)
+            return
+        }
+        // Text (as read, or formatted): counted by the hash of its bytes; a String is made only
+        // the first time a value is seen.
+        let text: Column<String>
+        if let source = column.sourceText {
+            text = source
+        } else {
+            var formatted = Column<String>(name: column.name)
+            for row in 0..<column.count { formatted.append(column.text(at: row)) }
+            text = formatted
+        }
+        let buffer = text.buffer
+        buffer.bytes.withUnsafeBytes { raw in
+            for row in 0..<column.count where validity[row] {
+                a.count += 1
+                let range = buffer.byteRange(row)
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[range])
+                let h = hash(bytes)
+                observeDistinct(h, &a, exact: false)  // `counts` is the exact set here
+                if let n = a.counts[h] {
+                    a.counts[h] = n + 1
+                } else if a.counts.count < exactDistinctLimit {
+                    a.counts[h] = 1
+                    a.firstText[h] = String(decoding: bytes, as: UTF8.self)
                 } else {
                     a.frequenciesCapped = true
                 }
+                if a.minBytes == nil || bytes.lexicographicallyPrecedes(a.minBytes!) { a.minBytes = Array(bytes) }
+                if a.maxBytes == nil || a.maxBytes!.lexicographicallyPrecedes(bytes) { a.maxBytes = Array(bytes) }
+            }
+        }
+    }
+
+    static func addNumbers(_ column: AnyColumn, to a: inout Accumulator) {
+        let validity = column.validity
+        var values: [Double]
+        if column.type == .int64, let ints = try? column.assumingType(Int64.self) {
+            values = ints.buffer.values.map(Double.init)
+            for row in 0..<column.count where validity[row] {
+                var v = ints.buffer.values[row]
+                observeDistinct(withUnsafeBytes(of: &v) { hash($0) }, &a)
+            }
+        } else if let doubles = try? column.assumingType(Double.self) {
+            values = doubles.buffer.values
+            for row in 0..<column.count where validity[row] {
+                var v = values[row]
+                if v == 0 { v = 0 }  // -0.0 and 0.0 are one value
+                observeDistinct(withUnsafeBytes(of: &v) { hash($0) }, &a)
+            }
+        } else {
+            return
+        }
+        for row in 0..<column.count where validity[row] {
+            a.count += 1
+            let x = values[row]
+            if x.isNaN { continue }
+            a.minNumber = Swift.min(a.minNumber, x)
+            a.maxNumber = Swift.max(a.maxNumber, x)
+            a.seen += 1
+            let delta = x - a.mean
+            a.mean += delta / Double(a.seen)
+            a.m2 += delta * (x - a.mean)
+            if a.sample.count < sampleSize {
+                a.sample.append(x)
+            } else {
+                a.rng = a.rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let j = Int((a.rng >> 11) % UInt64(a.seen))
+                if j < sampleSize { a.sample[j] = x }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func observeDistinct(_ h: UInt64, _ a: inout Accumulator, exact: Bool = true) {
+        let bucket = Int(h >> 52)
+        let rank = UInt8(min(((h << 12) | (1 << 11)).leadingZeroBitCount + 1, 52))
+        if rank > a.hll[bucket] { a.hll[bucket] = rank }
+        if exact && !a.overflowed {
+            a.hashes.insert(h)
+            if a.hashes.count > exactDistinctLimit {
+                a.overflowed = true
+                a.hashes = []
             }
         }
     }
 
     /// The summaries, in column order.
     public func summaries() -> [ColumnSummary] {
-        accumulators.map { a in
+        accumulators.map { box in
+            let a = box.a
             var s = ColumnSummary(name: a.name, type: a.type)
             s.count = a.count
             s.nullCount = a.nulls
-            if a.overflowed {
+            if a.overflowed || a.frequenciesCapped {
                 // HyperLogLog estimate with 4096 registers.
                 let m = Double(a.hll.count)
                 let sum = a.hll.reduce(0.0) { $0 + 1 / Double(1 << Int($1)) }
@@ -164,7 +207,7 @@ public struct TableSummarizer {
                 s.distinct = Int(estimate.rounded())
                 s.isDistinctEstimated = true
             } else {
-                s.distinct = a.hashes.count
+                s.distinct = a.type.isNumeric ? a.hashes.count : a.counts.count
             }
             if a.type.isNumeric {
                 if a.seen > 0 {
@@ -186,10 +229,11 @@ public struct TableSummarizer {
                     s.isHistogramSampled = a.seen > a.sample.count
                 }
             } else {
-                s.minimum = a.minText
-                s.maximum = a.maxText
-                s.topValues = a.frequencies.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                    .prefix(3).map { (value: $0.key, count: $0.value) }
+                s.minimum = a.minBytes.map { String(decoding: $0, as: UTF8.self) }
+                s.maximum = a.maxBytes.map { String(decoding: $0, as: UTF8.self) }
+                s.topValues = a.counts.map { (value: a.firstText[$0.key]!, count: $0.value) }
+                    .sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
+                    .prefix(3).map { $0 }
                 s.areTopValuesApproximate = a.frequenciesCapped
             }
             return s

@@ -56,19 +56,48 @@ public struct Pipeline: Sendable {
             let queue = _ChunkQueue(reader: reader, depth: max(1, queueDepth))
             queue.start()
             defer { queue.stop() }
-            while let (chunk, bytes) = try queue.next() {
-                summary.rowsRead += chunk.rowCount
-                summary.chunks += 1
-                summary.bytesRead = bytes
-                var frame = try apply(to: chunk, firstRow: summary.rowsRead - chunk.rowCount)
-                if let r = remaining {
-                    if frame.rowCount > r { frame = frame.prefix(r) }
-                    remaining = r - frame.rowCount
+            let encoder = writer.csvEncoder
+            let width = max(1, _processorCount)
+            reading: while remaining != 0 {
+                // A batch of chunks, transformed (and encoded) concurrently, written in order.
+                var batch: [(chunk: DataFrame, bytesRead: Int, firstRow: Int)] = []
+                var firstRow = summary.rowsRead
+                while batch.count < width, let (chunk, bytes) = try queue.next() {
+                    batch.append((chunk, bytes, firstRow))
+                    firstRow += chunk.rowCount
                 }
-                try writer.write(frame)
-                summary.rowsWritten += frame.rowCount
-                progress?(bytes)
-                if remaining == 0 { break }
+                if batch.isEmpty { break }
+                let headerFirst = writer.needsHeader
+                let jobs = batch
+                let results: [Result<(DataFrame, [UInt8]?), Error>] = _parallelMap(count: batch.count) { i in
+                    Result {
+                        let frame = try apply(to: jobs[i].chunk, firstRow: jobs[i].firstRow)
+                        return (frame, encoder?.encode(frame, includingHeader: headerFirst && i == 0))
+                    }
+                }
+                for (i, result) in results.enumerated() {
+                    var (frame, encoded) = try result.get()
+                    summary.rowsRead += batch[i].chunk.rowCount
+                    summary.chunks += 1
+                    summary.bytesRead = batch[i].bytesRead
+                    if let r = remaining, frame.rowCount >= r {
+                        if frame.rowCount > r {
+                            frame = frame.prefix(r)
+                            encoded = nil
+                        }
+                        remaining = 0
+                    } else if let r = remaining {
+                        remaining = r - frame.rowCount
+                    }
+                    if let encoded {
+                        try writer.write(encoded: encoded, of: frame)
+                    } else {
+                        try writer.write(frame)
+                    }
+                    summary.rowsWritten += frame.rowCount
+                    progress?(batch[i].bytesRead)
+                    if remaining == 0 { break reading }
+                }
             }
             try writer.finish()
             return summary

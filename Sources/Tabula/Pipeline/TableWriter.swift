@@ -73,6 +73,25 @@ public final class TableWriter {
         }
     }
 
+    /// For CSV and TSV output: a thread-safe encoder, so chunks can be encoded concurrently and
+    /// handed to ``write(encoded:of:)`` in order.
+    var csvEncoder: _CSVEncoder? {
+        if case .csv(let w) = backend { return w.encoder }
+        return nil
+    }
+
+    /// Whether the next frame written gets the header.
+    var needsHeader: Bool {
+        if case .csv(let w) = backend { return w.needsHeader }
+        return false
+    }
+
+    /// Writes bytes made by ``csvEncoder`` for `frame`.
+    func write(encoded bytes: [UInt8], of frame: DataFrame) throws {
+        guard case .csv(let w) = backend else { preconditionFailure("encoded bytes are CSV only") }
+        try w.write(encoded: bytes, of: frame)
+    }
+
     /// Completes the output (renames the temporary file into place).
     public func finish() throws {
         finished = true

@@ -37,3 +37,9 @@ func _parallelMap<T>(count: Int, _ body: @Sendable (Int) -> T) -> [T] {
 struct _SendableBytes: @unchecked Sendable {
     let buffer: UnsafeRawBufferPointer
 }
+
+/// A value handed to worker threads that only read it, or touch disjoint parts of it.
+struct _UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
