@@ -155,6 +155,42 @@ func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLoca
         #expect(result.stdout == "1,a\n2,b\n")
     }
 
+    /// `convert --no-infer` is lossless on random valid CSV: delimiters, quotes, CR/LF inside
+    /// fields, spaces, non-ASCII, empty fields, LF and CRLF line ends.
+    @Test func noInferConvertIsLosslessOnRandomInputs() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        var rng = SeededGenerator(seed: 2026)
+        let pieces = ["a", "b", ",", "\"", "\n", "\r\n", "\r", " ", "é", "日本", "🎉", "x y", "0", "-1.5", "NA", "\t", ";"]
+        for trial in 0..<20 {
+            let width = Int.random(in: 1...5, using: &rng)
+            let rows = Int.random(in: 1...30, using: &rng)
+            var fields: [[String]] = []
+            var text = ""
+            let lineEnd = Bool.random(using: &rng) ? "\n" : "\r\n"
+            for _ in 0..<rows {
+                let row = (0..<width).map { _ in
+                    (0..<Int.random(in: 0...4, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+                }
+                fields.append(row)
+                text += row.map { f in
+                    // Quote every field that could be misread, and empty ones (so a one-column
+                    // row is never a blank line).
+                    f.isEmpty || f.utf8.contains(where: { [0x2C, 0x22, 0x0D, 0x0A, 0x20].contains($0) }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+                }.joined(separator: ",") + lineEnd
+            }
+            let input = try dir.write("in\(trial).csv", text)
+            let out = dir.path("out\(trial).csv")
+            let result = try runTabula(["convert", input, "--no-header", "--no-infer", "-o", out])
+            #expect(result.status == 0, "\(result.stderr)")
+            var options = CSVReadOptions()
+            options.hasHeader = false
+            options.infersTypes = false
+            let back = try DataFrame(contentsOfCSVFile: out, options: options)
+            #expect(back.textRows.map { $0.map { $0 ?? "" } } == fields, "trial \(trial)")
+        }
+    }
+
     /// `convert --no-infer` is lossless: reading the output gives exactly the input's fields.
     @Test(.enabled(if: TestPaths.csvConformance != nil, "../shared/conformance/csv is absent"))
     func noInferConvertIsLosslessOverTheConformanceCases() throws {
