@@ -21,10 +21,14 @@ struct Apply: ParsableCommand {
     @Argument(help: ArgumentHelp("Input file (- for standard input).", valueName: "input"))
     var input: String
 
-    @Option(name: [.short, .customLong("expr")], help: ArgumentHelp("An assignment 'name = expression' (repeatable).", valueName: "assignment"))
+    @Option(
+        name: [.short, .customLong("expr")],
+        help: ArgumentHelp("An assignment 'name = expression' (repeatable).", valueName: "assignment"))
     var expressions: [String] = []
 
-    @Option(name: .customLong("where"), help: ArgumentHelp("Keep rows where this expression is true.", valueName: "expression"))
+    @Option(
+        name: .customLong("where"),
+        help: ArgumentHelp("Keep rows where this expression is true.", valueName: "expression"))
     var predicate: String?
 
     @Option(help: ArgumentHelp("Keep only these columns, in this order (after the expressions).", valueName: "a,b,…"))
@@ -41,7 +45,8 @@ struct Apply: ParsableCommand {
         if let limit = inputOptions.limit { steps.append(.limit(limit)) }
         var options = inputOptions
         options.limit = nil
-        try runPipeline(Pipeline(steps: steps), input: input, inputOptions: options, outputOptions: outputOptions,
-                        common: common, announce: true)
+        try runPipeline(
+            Pipeline(steps: steps), input: input, inputOptions: options, outputOptions: outputOptions,
+            common: common, announce: true)
     }
 }

@@ -23,13 +23,16 @@ struct Convert: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        try runPipeline(Pipeline(), input: input, inputOptions: inputOptions, outputOptions: outputOptions, common: common)
+        try runPipeline(
+            Pipeline(), input: input, inputOptions: inputOptions, outputOptions: outputOptions, common: common)
     }
 }
 
 /// Runs a streaming pipeline from `input` to the output and reports where it wrote.
-func runPipeline(_ pipeline: Pipeline, input: String, inputOptions: InputOptions, outputOptions: OutputOptions,
-                 common: CommonOptions, announce: Bool = false) throws {
+func runPipeline(
+    _ pipeline: Pipeline, input: String, inputOptions: InputOptions, outputOptions: OutputOptions,
+    common: CommonOptions, announce: Bool = false
+) throws {
     let reader = try inputOptions.openReader(input)
     let writer = try outputOptions.openWriter(noHeader: inputOptions.noHeader, stringsOnly: inputOptions.noInfer)
     let bar = ProgressBar(total: reader.totalBytes, quiet: common.quiet)

@@ -49,13 +49,15 @@ func renderSummaries(_ summaries: [ColumnSummary], rows: Int) -> String {
     }
     for s in summaries {
         lines.append("\(s.name)  \(s.type)")
-        var stats = "  count \(s.count)  nulls \(s.nullCount)  distinct \(s.isDistinctEstimated ? "~" : "")\(s.distinct)"
+        var stats =
+            "  count \(s.count)  nulls \(s.nullCount)  distinct \(s.isDistinctEstimated ? "~" : "")\(s.distinct)"
         if let min = s.minimum, let max = s.maximum { stats += "  min \(clip(min))  max \(clip(max))" }
         lines.append(stats)
         if s.type.isNumeric && s.count > 0 {
             lines.append("  mean \(number(s.mean))  std \(number(s.standardDeviation))")
             if let peak = s.histogram.max(), peak > 0 {
-                let spark = String(s.histogram.map { $0 == 0 ? " " : bars[min(bars.count - 1, $0 * (bars.count - 1) / peak)] })
+                let spark = String(
+                    s.histogram.map { $0 == 0 ? " " : bars[min(bars.count - 1, $0 * (bars.count - 1) / peak)] })
                 lines.append("  histogram \(spark)\(s.isHistogramSampled ? " *" : "")")
             }
         }
@@ -64,7 +66,8 @@ func renderSummaries(_ summaries: [ColumnSummary], rows: Int) -> String {
             lines.append("  top \(s.areTopValuesApproximate ? "~" : "")\(top)")
         }
     }
-    lines.append("\(rows) \(rows == 1 ? "row" : "rows") × \(summaries.count) \(summaries.count == 1 ? "column" : "columns")")
+    lines.append(
+        "\(rows) \(rows == 1 ? "row" : "rows") × \(summaries.count) \(summaries.count == 1 ? "column" : "columns")")
     return lines.joined(separator: "\n")
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Tabula
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Prints `tabula: error: <one line>` on stderr.

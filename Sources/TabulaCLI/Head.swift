@@ -2,7 +2,7 @@ import ArgumentParser
 import Tabula
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Head: ParsableCommand {

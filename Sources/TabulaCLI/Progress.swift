@@ -1,7 +1,7 @@
 import Tabula
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A progress line on stderr (bytes read of the total, rate, ETA), shown only when stderr is
@@ -58,6 +58,7 @@ final class ProgressBar {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(n) B" : String(Int(value * 10) / 10) + "." + String(Int(value * 10) % 10) + " " + units[unit]
+        return unit == 0
+            ? "\(n) B" : String(Int(value * 10) / 10) + "." + String(Int(value * 10) % 10) + " " + units[unit]
     }
 }

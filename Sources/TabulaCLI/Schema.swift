@@ -41,7 +41,9 @@ struct Schema: ParsableCommand {
         let nameWidth = max(6, names.map(\.count).max() ?? 0)
         print("column".padding(nameWidth) + "  type       " + "nulls".leftPadding(12))
         for name in names {
-            print(name.padding(nameWidth) + "  " + types[name]!.description.padding(9) + "  " + String(nulls[name]!).leftPadding(12))
+            print(
+                name.padding(nameWidth) + "  " + types[name]!.description.padding(9) + "  "
+                    + String(nulls[name]!).leftPadding(12))
         }
         print("\(rows) \(rows == 1 ? "row" : "rows") × \(names.count) \(names.count == 1 ? "column" : "columns")")
     }

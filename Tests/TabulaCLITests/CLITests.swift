@@ -1,7 +1,7 @@
 import Foundation
 import Tabula
-import Testing
 import TabulaTestSupport
+import Testing
 
 let sales = TestPaths.sampleData.appendingPathComponent("sales.csv").path
 let salesGz = TestPaths.sampleData.appendingPathComponent("sales.csv.gz").path
@@ -10,13 +10,16 @@ let customers = TestPaths.sampleData.appendingPathComponent("customers_bom_crlf.
 
 /// Runs tabula, expecting failure: a non-zero exit and exactly one stderr line starting with
 /// `tabula: error: `. Returns that line.
-func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
+func expectOneLineError(
+    _ arguments: [String], input: [UInt8]? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation
+) throws -> String {
     let result = try runTabula(arguments, input: input)
     #expect(result.status != 0, sourceLocation: sourceLocation)
     let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
     #expect(lines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
     #expect(result.stderr.hasPrefix("tabula: error: "), sourceLocation: sourceLocation)
-    #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("backtrace"), sourceLocation: sourceLocation)
+    #expect(
+        !result.stderr.contains("Fatal error") && !result.stderr.contains("backtrace"), sourceLocation: sourceLocation)
     return String(lines.first ?? "")
 }
 
@@ -60,14 +63,18 @@ func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLoca
         #expect(Array(try output["user", String.self]) == users.map { $0?.uppercased() })
         // Every other column: byte-identical text.
         for name in input.columnNames where name != "amount" && name != "user" {
-            #expect((0..<input.rowCount).map { output[name].text(at: $0) } == (0..<input.rowCount).map { input[name].text(at: $0) }, "\(name)")
+            #expect(
+                (0..<input.rowCount).map { output[name].text(at: $0) }
+                    == (0..<input.rowCount).map { input[name].text(at: $0) }, "\(name)")
         }
         #expect(try dir.contents() == ["out.csv"])
     }
 
     @Test func laterExpressionsSeeEarlierResultsAndWhereSelectLimitCompose() throws {
-        let result = try runTabula(["apply", sales, "-e", "total = qty * unit_price", "-e", "big = total > 100",
-                                    "--where", "big", "--select", "order_id,total", "--limit", "3", "-o", "-"])
+        let result = try runTabula([
+            "apply", sales, "-e", "total = qty * unit_price", "-e", "big = total > 100",
+            "--where", "big", "--select", "order_id,total", "--limit", "3", "-o", "-",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let frame = try DataFrame(csvString: result.stdout)
         #expect(frame.columnNames == ["order_id", "total"])
@@ -77,7 +84,8 @@ func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLoca
 
     @Test func pipesFromStdinToJSONLines() throws {
         let input = try Array(Data(contentsOf: URL(fileURLWithPath: sales)))
-        let result = try runTabula(["apply", "-", "-e", "qty = coalesce(qty, 0)", "-o", "-", "--to", "jsonl"], input: input)
+        let result = try runTabula(
+            ["apply", "-", "-e", "qty = coalesce(qty, 0)", "-o", "-", "--to", "jsonl"], input: input)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 40)
@@ -125,7 +133,8 @@ func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLoca
         }
         let json = dir.path("o.json")
         #expect(try runTabula(["convert", sales, "-o", json]).status == 0)
-        let array = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [[String: Any]]
+        let array =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [[String: Any]]
         #expect(array?.count == 40)
         #expect(array?[30]["amount"] is NSNull)
     }
@@ -133,7 +142,8 @@ func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLoca
     @Test func tsvBOMAndCRLFInputs() throws {
         let tsv = try runTabula(["convert", inventory, "-o", "-", "--to", "csv"])
         #expect(tsv.status == 0)
-        #expect(tsv.stdout.hasPrefix("sku,name,warehouse,on_hand,reorder_level,last_counted\nSKU-0001,Monitor arm,north,"))
+        #expect(
+            tsv.stdout.hasPrefix("sku,name,warehouse,on_hand,reorder_level,last_counted\nSKU-0001,Monitor arm,north,"))
         let bom = try runTabula(["convert", customers, "-o", "-", "--to", "csv"])
         #expect(bom.stdout.hasPrefix("customer_id,name,"))
         #expect(!bom.stdout.contains("\r"))
@@ -161,7 +171,9 @@ func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLoca
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         var rng = SeededGenerator(seed: 2026)
-        let pieces = ["a", "b", ",", "\"", "\n", "\r\n", "\r", " ", "é", "日本", "🎉", "x y", "0", "-1.5", "NA", "\t", ";"]
+        let pieces = [
+            "a", "b", ",", "\"", "\n", "\r\n", "\r", " ", "é", "日本", "🎉", "x y", "0", "-1.5", "NA", "\t", ";",
+        ]
         for trial in 0..<20 {
             let width = Int.random(in: 1...5, using: &rng)
             let rows = Int.random(in: 1...30, using: &rng)
@@ -173,11 +185,13 @@ func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLoca
                     (0..<Int.random(in: 0...4, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
                 }
                 fields.append(row)
-                text += row.map { f in
-                    // Quote every field that could be misread, and empty ones (so a one-column
-                    // row is never a blank line).
-                    f.isEmpty || f.utf8.contains(where: { [0x2C, 0x22, 0x0D, 0x0A, 0x20].contains($0) }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-                }.joined(separator: ",") + lineEnd
+                text +=
+                    row.map { f in
+                        // Quote every field that could be misread, and empty ones (so a one-column
+                        // row is never a blank line).
+                        f.isEmpty || f.utf8.contains(where: { [0x2C, 0x22, 0x0D, 0x0A, 0x20].contains($0) })
+                            ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+                    }.joined(separator: ",") + lineEnd
             }
             let input = try dir.write("in\(trial).csv", text)
             let out = dir.path("out\(trial).csv")
@@ -195,11 +209,14 @@ func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLoca
     @Test(.enabled(if: TestPaths.csvConformance != nil, "../shared/conformance/csv is absent"))
     func noInferConvertIsLosslessOverTheConformanceCases() throws {
         let root = try #require(TestPaths.csvConformance)
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("manifest.json"))) as! [[String: Any]]
+        let manifest =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("manifest.json")))
+            as! [[String: Any]]
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         var checked = 0
-        for entry in manifest where (entry["options"] as? [String: Any])?.isEmpty == true && entry["expect"] as? String == "records" {
+        for entry in manifest
+        where (entry["options"] as? [String: Any])?.isEmpty == true && entry["expect"] as? String == "records" {
             guard let json = entry["json"] as? String,
                 let expected = try loadJSON(root.appendingPathComponent(json)) as? [[String]],
                 let width = expected.first?.count, width > 0, expected.allSatisfy({ $0.count == width }),
@@ -228,43 +245,47 @@ func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLoca
     @Test func headShowsTypesAndRows() throws {
         let result = try runTabula(["head", sales, "-n", "2", "--columns", "order_id,user,amount,paid"])
         #expect(result.status == 0)
-        #expect(result.stdout == """
-            ┏━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┓
-            ┃   ┃ order_id ┃ user   ┃ amount ┃ paid  ┃
-            ┃   ┃ Int64    ┃ String ┃ Double ┃ Bool  ┃
-            ┡━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━┩
-            │ 0 │     1001 │ dmitri │  19.00 │ false │
-            │ 1 │     1002 │ zoë    │  37.50 │ true  │
-            └───┴──────────┴────────┴────────┴───────┘
-            2 rows × 4 columns
+        #expect(
+            result.stdout == """
+                ┏━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┓
+                ┃   ┃ order_id ┃ user   ┃ amount ┃ paid  ┃
+                ┃   ┃ Int64    ┃ String ┃ Double ┃ Bool  ┃
+                ┡━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━┩
+                │ 0 │     1001 │ dmitri │  19.00 │ false │
+                │ 1 │     1002 │ zoë    │  37.50 │ true  │
+                └───┴──────────┴────────┴────────┴───────┘
+                2 rows × 4 columns
 
-            """)
+                """)
     }
 
     @Test func schemaListsTypesAndNulls() throws {
         let result = try runTabula(["schema", salesGz])
         #expect(result.status == 0)
-        #expect(result.stdout == """
-            column      type              nulls
-            order_id    Int64                 0
-            ordered_at  Timestamp             0
-            user        String                1
-            city        String                0
-            product     String                0
-            qty         Int64                 2
-            unit_price  Double                0
-            amount      Double                1
-            paid        Bool                  0
-            note        String               20
-            40 rows × 10 columns
+        #expect(
+            result.stdout == """
+                column      type              nulls
+                order_id    Int64                 0
+                ordered_at  Timestamp             0
+                user        String                1
+                city        String                0
+                product     String                0
+                qty         Int64                 2
+                unit_price  Double                0
+                amount      Double                1
+                paid        Bool                  0
+                note        String               20
+                40 rows × 10 columns
 
-            """)
+                """)
     }
 
     @Test func describeSummarisesEveryColumn() throws {
         let result = try runTabula(["describe", sales])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("order_id  Int64\n  count 40  nulls 0  distinct 40  min 1001  max 1040\n  mean 1020.5  std 11.69"))
+        #expect(
+            result.stdout.contains(
+                "order_id  Int64\n  count 40  nulls 0  distinct 40  min 1001  max 1040\n  mean 1020.5  std 11.69"))
         #expect(result.stdout.contains("  histogram ██████████"))
         #expect(result.stdout.contains("qty  Int64\n  count 38  nulls 2"))
         #expect(result.stdout.contains("paid  Bool"))
@@ -315,7 +336,9 @@ func expectOneLineError(_ arguments: [String], input: [UInt8]? = nil, sourceLoca
 
     @Test func missingOutputDirectory() throws {
         let line = try expectOneLineError(["convert", sales, "-o", "/nonexistent-dir/out.csv"])
-        #expect(line == "tabula: error: /nonexistent-dir/out.csv: cannot write: directory '/nonexistent-dir' does not exist")
+        #expect(
+            line == "tabula: error: /nonexistent-dir/out.csv: cannot write: directory '/nonexistent-dir' does not exist"
+        )
     }
 
     @Test func unknownOutputFormatAndNotGzip() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TabulaTestSupport
+import Testing
 
 struct GzipCLICase: Sendable, CustomTestStringConvertible {
     let name: String
@@ -15,9 +15,10 @@ let gzipCLICases: [GzipCLICase] = {
         let cases = try? loadJSON(root.appendingPathComponent("cases.json")) as? [[String: Any]]
     else { return [] }
     return cases.map {
-        GzipCLICase(name: $0["name"] as! String, file: root.appendingPathComponent($0["file"] as! String).path,
-                    expected: ($0["expected_output"] as? String).map { root.appendingPathComponent($0).path },
-                    required: $0["required"] as! String)
+        GzipCLICase(
+            name: $0["name"] as! String, file: root.appendingPathComponent($0["file"] as! String).path,
+            expected: ($0["expected_output"] as? String).map { root.appendingPathComponent($0).path },
+            required: $0["required"] as! String)
     }
 }()
 
@@ -40,7 +41,8 @@ struct GzipConvertTests {
             let expectedOut = dir.path("expected.csv")
             let reference = try runTabula(["convert", try #require(c.expected), "-o", expectedOut, "--no-infer"])
             #expect(reference.status == 0)
-            #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == Data(contentsOf: URL(fileURLWithPath: expectedOut)))
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: out)) == Data(contentsOf: URL(fileURLWithPath: expectedOut)))
         } else {
             #expect(result.status != 0)
             #expect(result.stderr.hasPrefix("tabula: error: \(c.file): byte "), "\(result.stderr)")

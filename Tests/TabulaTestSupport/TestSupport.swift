@@ -5,7 +5,8 @@ import Tabula
 public enum TestPaths {
     /// The repository root (found from this file's path).
     public static let repositoryRoot: URL = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }()
 
     /// `../shared` beside the repository (CI always has it).
@@ -86,7 +87,9 @@ public let productsDirectory: URL = {
 }()
 
 /// Runs the built `tabula` with `arguments`, optionally feeding `input` on standard input.
-public func runTabula(_ arguments: [String], input: [UInt8]? = nil, workingDirectory: URL? = nil) throws -> CommandResult {
+public func runTabula(_ arguments: [String], input: [UInt8]? = nil, workingDirectory: URL? = nil) throws
+    -> CommandResult
+{
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("tabula")
     process.arguments = arguments
@@ -116,8 +119,9 @@ public func runTabula(_ arguments: [String], input: [UInt8]? = nil, workingDirec
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// Parses a JSON file. A raw U+FEFF inside a string is escaped first: Foundation's parser on

@@ -19,8 +19,10 @@ public struct CSVDialect: Sendable, Hashable {
         case crlf = "\r\n"
     }
 
-    public init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""), commentPrefix: [UInt8]? = nil,
-                lineTerminator: LineTerminator = .lf) {
+    public init(
+        delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""), commentPrefix: [UInt8]? = nil,
+        lineTerminator: LineTerminator = .lf
+    ) {
         precondition(delimiter != quote, "the delimiter and the quote must differ")
         self.delimiter = delimiter
         self.quote = quote

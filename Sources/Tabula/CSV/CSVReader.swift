@@ -45,19 +45,24 @@ public final class CSVReader {
     ///   - dialect: how bytes split into fields.
     ///   - options: what to keep; ``CSVReadOptions/chunkRowCount`` sets the chunk size.
     ///   - bufferSize: the initial read buffer size in bytes (tests use tiny ones).
-    public init(source: ByteSource, dialect: CSVDialect = .csv, options: CSVReadOptions = CSVReadOptions(),
-                bufferSize: Int = 1 << 20) {
+    public init(
+        source: ByteSource, dialect: CSVDialect = .csv, options: CSVReadOptions = CSVReadOptions(),
+        bufferSize: Int = 1 << 20
+    ) {
         self.source = source
         tokenizer = CSVTokenizer(dialect: dialect, path: source.name)
         builder = _CSVTableBuilder(options: options, path: source.name, chunkLimit: max(1, options.chunkRowCount))
         buffer = [UInt8](repeating: 0, count: max(4, bufferSize))  // room for a BOM
         self.dialect = dialect
-        parallel = options.allowsParallelParsing && options.skipRows == 0 && options.rowLimit == nil
+        parallel =
+            options.allowsParallelParsing && options.skipRows == 0 && options.rowLimit == nil
             && _processorCount > 1 && bufferSize >= 1 << 20
     }
 
     /// The column names, once the header (or first record) has been read.
-    public var columnNames: [String]? { builder.builders.isEmpty && builder.fileColumnNames == nil ? nil : builder.builders.map(\.name) }
+    public var columnNames: [String]? {
+        builder.builders.isEmpty && builder.fileColumnNames == nil ? nil : builder.builders.map(\.name)
+    }
 
     /// The next chunk, or `nil` at the end.
     ///
@@ -82,7 +87,8 @@ public final class CSVReader {
             if end > start || eof {
                 tokenizer.baseOffset = bytesConsumed
                 let (consumed, stopped) = try buffer.withUnsafeBytes { raw throws(CSVError) in
-                    try builder.consume(UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, tokenizer: &tokenizer)
+                    try builder.consume(
+                        UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, tokenizer: &tokenizer)
                 }
                 start += consumed
                 bytesConsumed += consumed
@@ -114,7 +120,9 @@ public final class CSVReader {
                 emittedAny = true
                 return builder.makeFrame(widening: previousTypes)
             }
-            if buffer.count < Self.parallelBlockSize { buffer.append(contentsOf: repeatElement(0, count: Self.parallelBlockSize - buffer.count)) }
+            if buffer.count < Self.parallelBlockSize {
+                buffer.append(contentsOf: repeatElement(0, count: Self.parallelBlockSize - buffer.count))
+            }
             try fill(minimum: nil)
             if !checkedBOM {
                 if end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
@@ -129,7 +137,8 @@ public final class CSVReader {
             let template = builder.makePartBuilder()
             let result = try buffer.withUnsafeBytes { raw throws(CSVError) in
                 try _CSVParallelParse.parse(
-                    UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, template: template, dialect: dialect,
+                    UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, template: template,
+                    dialect: dialect,
                     path: source.name, baseOffset: bytesConsumed, line: tokenizer.line, partCount: _processorCount)
             }
             start += result.consumed
@@ -250,7 +259,9 @@ extension AnyColumn {
             return AnyColumn(out)
         }
         if type == .double, case .int64(let c) = storage {
-            return AnyColumn(Column<Double>(name: name, buffer: PrimitiveBuffer(c.buffer.values.map { Double($0) }), validity: c.validity))
+            return AnyColumn(
+                Column<Double>(
+                    name: name, buffer: PrimitiveBuffer(c.buffer.values.map { Double($0) }), validity: c.validity))
         }
         throw TabulaError(.typeMismatch, "cannot convert column '\(name)' from \(self.type) to \(type)")
     }

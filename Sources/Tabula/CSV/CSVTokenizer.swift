@@ -136,7 +136,8 @@ struct CSVTokenizer: ~Copyable {
                         if q == n {
                             if isFinal {
                                 throw error(
-                                    .unclosedQuote, at: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes,
+                                    .unclosedQuote, at: pos, recordStart: recordStart, recordLine: recordLine,
+                                    bytes: bytes,
                                     "unclosed quote: the field quoted here runs to the end of the input")
                             }
                             line = recordLine
@@ -233,7 +234,8 @@ struct CSVTokenizer: ~Copyable {
 
     /// The location of byte `pos` of `bytes`, counting lines from the record's start.
     func location(of pos: Int, recordStart: Int, recordLine: Int, bytes: UnsafeRawBufferPointer) -> SourceLocation {
-        Self.location(path: path, baseOffset: baseOffset, of: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes)
+        Self.location(
+            path: path, baseOffset: baseOffset, of: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes)
     }
 
     /// The location of byte `pos` of `bytes` (whose byte 0 is at `baseOffset` in the input),

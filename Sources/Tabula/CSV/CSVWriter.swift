@@ -46,7 +46,8 @@ public final class CSVWriter {
     func write(encoded bytes: [UInt8], of frame: DataFrame) throws {
         if let columnNames {
             guard columnNames == frame.columnNames else {
-                throw TabulaError(.invalidArgument, "\(sink.name): chunk columns \(frame.columnNames) differ from \(columnNames)")
+                throw TabulaError(
+                    .invalidArgument, "\(sink.name): chunk columns \(frame.columnNames) differ from \(columnNames)")
             }
         } else {
             columnNames = frame.columnNames
@@ -84,7 +85,10 @@ struct _CSVEncoder: Sendable {
             for (i, column) in frame.columns.enumerated() {
                 if i > 0 { header.append(dialect.delimiter) }
                 var name = column.name
-                name.withUTF8 { appendText(UnsafeRawBufferPointer($0), forceQuotes: frame.columns.count == 1 && $0.isEmpty, to: &header) }
+                name.withUTF8 {
+                    appendText(
+                        UnsafeRawBufferPointer($0), forceQuotes: frame.columns.count == 1 && $0.isEmpty, to: &header)
+                }
             }
             if dialect.lineTerminator == .crlf { header.append(0x0D) }
             header.append(0x0A)
@@ -201,7 +205,8 @@ struct _CSVEncoder: Sendable {
     private func needsQuoting(_ buffer: StringBuffer, _ validity: ValidityBitmap) -> Bool {
         let special = buffer.bytes.withUnsafeBytes { raw -> Bool in
             guard let p = raw.baseAddress else { return false }
-            return _ByteScanning.firstIndex(of: dialect.delimiter, dialect.quote, 0x0A, in: p, from: 0, to: raw.count) < raw.count
+            return _ByteScanning.firstIndex(of: dialect.delimiter, dialect.quote, 0x0A, in: p, from: 0, to: raw.count)
+                < raw.count
                 || _ByteScanning.firstIndex(of: 0x0D, in: p, from: 0, to: raw.count) < raw.count
         }
         if special { return true }
@@ -249,7 +254,8 @@ struct _CSVEncoder: Sendable {
         let special = _ByteScanning.firstIndex(of: dialect.delimiter, dialect.quote, 0x0A, in: base, from: 0, to: n)
         let first = text[0]
         let last = text[n - 1]
-        let needsQuotes = forceQuotes || special < n || first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
+        let needsQuotes =
+            forceQuotes || special < n || first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
             || _ByteScanning.firstIndex(of: 0x0D, in: base, from: 0, to: n) < n
         if !needsQuotes {
             out.append(contentsOf: text)
@@ -315,12 +321,16 @@ extension DataFrame {
     /// A name ending in `.gz` is written gzip-compressed.
     ///
     /// - Throws: ``TabulaError`` for I/O errors; the target is then left untouched.
-    public func writeCSV(to path: String, dialect: CSVDialect = .csv, options: CSVWriteOptions = CSVWriteOptions()) throws {
+    public func writeCSV(to path: String, dialect: CSVDialect = .csv, options: CSVWriteOptions = CSVWriteOptions())
+        throws
+    {
         try writeCSV(to: try openOutputSink(path: path), dialect: dialect, options: options)
     }
 
     /// Writes the frame as CSV to a sink and finishes it (aborts it on error).
-    public func writeCSV(to sink: ByteSink, dialect: CSVDialect = .csv, options: CSVWriteOptions = CSVWriteOptions()) throws {
+    public func writeCSV(to sink: ByteSink, dialect: CSVDialect = .csv, options: CSVWriteOptions = CSVWriteOptions())
+        throws
+    {
         let writer = CSVWriter(sink: sink, dialect: dialect, options: options)
         do {
             try writer.write(self)

@@ -12,7 +12,9 @@ extension DataFrame {
     ///   - options: header, types, nulls, columns, rows.
     /// - Throws: ``CSVError`` for malformed CSV (with line and column), ``TabulaError`` for I/O,
     ///   `GzipError` for a damaged gzip stream.
-    public init(contentsOfCSVFile path: String, dialect: CSVDialect = .csv, options: CSVReadOptions = CSVReadOptions()) throws {
+    public init(contentsOfCSVFile path: String, dialect: CSVDialect = .csv, options: CSVReadOptions = CSVReadOptions())
+        throws
+    {
         let source = try openInputSource(path: path)
         let bytes = try _readWhole(source)
         self = try bytes.withUnsafeBytes { raw in
@@ -21,16 +23,20 @@ extension DataFrame {
     }
 
     /// Reads CSV held in memory.
-    public init(csvData: [UInt8], name: String = "<memory>", dialect: CSVDialect = .csv,
-                options: CSVReadOptions = CSVReadOptions()) throws {
+    public init(
+        csvData: [UInt8], name: String = "<memory>", dialect: CSVDialect = .csv,
+        options: CSVReadOptions = CSVReadOptions()
+    ) throws {
         self = try csvData.withUnsafeBytes { raw in
             try Self(csvBytes: raw, name: name, dialect: dialect, options: options)
         }
     }
 
     /// Reads CSV text.
-    public init(csvString: String, name: String = "<memory>", dialect: CSVDialect = .csv,
-                options: CSVReadOptions = CSVReadOptions()) throws {
+    public init(
+        csvString: String, name: String = "<memory>", dialect: CSVDialect = .csv,
+        options: CSVReadOptions = CSVReadOptions()
+    ) throws {
         try self.init(csvData: Array(csvString.utf8), name: name, dialect: dialect, options: options)
     }
 
@@ -45,8 +51,9 @@ extension DataFrame {
         tokenizer.baseOffset = bomLength
         var builder = _CSVTableBuilder(options: options, path: name)
 
-        let partCount = options.allowsParallelParsing && options.skipRows == 0 && options.rowLimit == nil
-            && bytes.count >= 4 << 20 ? _processorCount : 1
+        let partCount =
+            options.allowsParallelParsing && options.skipRows == 0 && options.rowLimit == nil
+                && bytes.count >= 4 << 20 ? _processorCount : 1
         if partCount == 1 {
             _ = try builder.consume(bytes, isFinal: true, tokenizer: &tokenizer)
             self = builder.makeFrame()

@@ -98,7 +98,8 @@ struct _CSVColumnBuilder: Sendable {
                             }
                         } else if field.count > 0 {
                             // SAFETY: capacity holds the sum of all field lengths.
-                            (dst + written).update(from: field.baseAddress!.assumingMemoryBound(to: UInt8.self), count: field.count)
+                            (dst + written).update(
+                                from: field.baseAddress!.assumingMemoryBound(to: UInt8.self), count: field.count)
                             written &+= field.count
                         }
                         var value = UnsafeRawBufferPointer(start: dst + fieldStart, count: written &- fieldStart)
@@ -106,8 +107,11 @@ struct _CSVColumnBuilder: Sendable {
                             let bad = _ByteScanning.firstInvalidUTF8(value)
                         {
                             if !c.replacesInvalidUTF8 {
-                                let pos = s.start &+ _CSVTableBuilder.rawOffset(
-                                    ofUnescaped: bad, in: field, quote: c.quote, escaped: s.flags & _FieldSpan.escaped != 0)
+                                let pos =
+                                    s.start
+                                    &+ _CSVTableBuilder.rawOffset(
+                                        ofUnescaped: bad, in: field, quote: c.quote,
+                                        escaped: s.flags & _FieldSpan.escaped != 0)
                                 failure = Self.error(
                                     .invalidUTF8, batch: batch, row: r, at: pos, context: c,
                                     "invalid UTF-8 (byte 0x\(String(value[bad], radix: 16, uppercase: true)));"
@@ -134,7 +138,8 @@ struct _CSVColumnBuilder: Sendable {
                                 failure = Self.error(
                                     .invalidValue, batch: batch, row: r,
                                     at: s.flags & _FieldSpan.quoted != 0 ? s.start &- 1 : s.start, context: c,
-                                    "'\(shown)' in column '\(name)' is not \(article) \(explicit) (the type given for it)")
+                                    "'\(shown)' in column '\(name)' is not \(article) \(explicit) (the type given for it)"
+                                )
                                 return
                             }
                         }

@@ -38,7 +38,9 @@ struct _CSVTableBuilder: _CSVRecordSink {
     func makePartBuilder() -> _CSVTableBuilder {
         var part = self
         part.expectingHeader = false
-        part.builders = builders.map { _CSVColumnBuilder(name: $0.name, explicitType: $0.explicitType, infers: $0.infers) }
+        part.builders = builders.map {
+            _CSVColumnBuilder(name: $0.name, explicitType: $0.explicitType, infers: $0.infers)
+        }
         part.rowCount = 0
         // A part is bounded by its bytes, never by rows: limits apply to whole inputs only.
         part.chunkLimit = .max
@@ -80,7 +82,8 @@ struct _CSVTableBuilder: _CSVRecordSink {
         }
         fieldIndexOfBuilder = indices
         builders = indices.map {
-            _CSVColumnBuilder(name: names[$0], explicitType: options.columnTypes[names[$0]], infers: options.infersTypes)
+            _CSVColumnBuilder(
+                name: names[$0], explicitType: options.columnTypes[names[$0]], infers: options.infersTypes)
         }
     }
 
@@ -124,10 +127,14 @@ struct _CSVTableBuilder: _CSVRecordSink {
 
         if fields.count != expectedFieldCount {
             if fields.count > expectedFieldCount || options.raggedRows == .error {
-                let location = tokenizer.location(of: recordStart, recordStart: recordStart, recordLine: line, bytes: bytes)
+                let location = tokenizer.location(
+                    of: recordStart, recordStart: recordStart, recordLine: line, bytes: bytes)
                 let what = options.hasHeader ? "the header has" : "the first record has"
-                var message = "line \(location.line) has \(fields.count) \(fields.count == 1 ? "field" : "fields"), \(what) \(expectedFieldCount)"
-                if fields.count < expectedFieldCount { message += " (use ragged rows = pad to fill missing fields with nulls)" }
+                var message =
+                    "line \(location.line) has \(fields.count) \(fields.count == 1 ? "field" : "fields"), \(what) \(expectedFieldCount)"
+                if fields.count < expectedFieldCount {
+                    message += " (use ragged rows = pad to fill missing fields with nulls)"
+                }
                 throw CSVError(.raggedRow, location, message)
             }
         }
@@ -140,7 +147,9 @@ struct _CSVTableBuilder: _CSVRecordSink {
             batch.spans.append(contentsOf: fields)
         } else {
             batch.spans.append(contentsOf: fields)
-            for _ in fields.count..<stride { batch.spans.append(_FieldSpan(start: 0, end: 0, flags: _FieldSpan.missing)) }
+            for _ in fields.count..<stride {
+                batch.spans.append(_FieldSpan(start: 0, end: 0, flags: _FieldSpan.missing))
+            }
         }
         batch.recordStarts.append(recordStart)
         batch.recordLines.append(line)

@@ -9,7 +9,9 @@ public struct TableFormattingOptions: Sendable, Hashable {
     /// Whether to show the row-number column.
     public var includesRowNumbers: Bool
 
-    public init(maximumRows: Int = 10, maximumCellWidth: Int = 24, maximumLineWidth: Int = 120, includesRowNumbers: Bool = true) {
+    public init(
+        maximumRows: Int = 10, maximumCellWidth: Int = 24, maximumLineWidth: Int = 120, includesRowNumbers: Bool = true
+    ) {
         self.maximumRows = max(maximumRows, 0)
         self.maximumCellWidth = max(maximumCellWidth, 2)
         self.maximumLineWidth = max(maximumLineWidth, 20)
@@ -41,7 +43,8 @@ extension DataFrame: CustomStringConvertible {
     public var shapeDescription: String {
         let r = rowCount
         let c = columns.count
-        return "\(groupedThousands(r)) \(r == 1 ? "row" : "rows") × \(groupedThousands(c)) \(c == 1 ? "column" : "columns")"
+        return
+            "\(groupedThousands(r)) \(r == 1 ? "row" : "rows") × \(groupedThousands(c)) \(c == 1 ? "column" : "columns")"
     }
 }
 
@@ -146,13 +149,19 @@ struct _TableRenderer {
         func cells(for column: AnyColumn) -> Cells {
             let header = truncate(visible(column.name))
             let values = rows.map { $0.map { cellText(column, $0) } ?? "…" }
-            let width = max(displayWidth(header), displayWidth(column.type.description), values.map { displayWidth($0) }.max() ?? 0)
-            return Cells(header: header, type: column.type.description, values: values, rightAligned: column.type.isNumeric, width: width)
+            let width = max(
+                displayWidth(header), displayWidth(column.type.description), values.map { displayWidth($0) }.max() ?? 0)
+            return Cells(
+                header: header, type: column.type.description, values: values, rightAligned: column.type.isNumeric,
+                width: width)
         }
         var all: [Cells] = []
         if options.includesRowNumbers {
             let values = rows.map { $0.map { String($0) } ?? "…" }
-            all.append(Cells(header: "", type: "", values: values, rightAligned: true, width: values.map { displayWidth($0) }.max() ?? 0))
+            all.append(
+                Cells(
+                    header: "", type: "", values: values, rightAligned: true,
+                    width: values.map { displayWidth($0) }.max() ?? 0))
         }
         let fixed = all.count
 
@@ -170,7 +179,11 @@ struct _TableRenderer {
             var takeLeft = true
             while lo <= hi {
                 let next = takeLeft ? columnCells[lo] : columnCells[hi]
-                if lineWidth(all + left + [gap] + right + [next]) > options.maximumLineWidth && (left.count + right.count) >= 2 { break }
+                if lineWidth(all + left + [gap] + right + [next]) > options.maximumLineWidth
+                    && (left.count + right.count) >= 2
+                {
+                    break
+                }
                 if takeLeft {
                     left.append(next)
                     lo += 1
@@ -188,12 +201,15 @@ struct _TableRenderer {
         }
         var lines: [String] = []
         lines.append(rule("┏", "━", "┳", "┓"))
-        lines.append("┃" + all.map { " " + pad($0.header, to: $0.width, right: false) + " " }.joined(separator: "┃") + "┃")
-        lines.append("┃" + all.map { " " + pad($0.type, to: $0.width, right: false) + " " }.joined(separator: "┃") + "┃")
+        lines.append(
+            "┃" + all.map { " " + pad($0.header, to: $0.width, right: false) + " " }.joined(separator: "┃") + "┃")
+        lines.append(
+            "┃" + all.map { " " + pad($0.type, to: $0.width, right: false) + " " }.joined(separator: "┃") + "┃")
         lines.append(rule("┡", "━", "╇", "┩"))
         for r in rows.indices {
             let line = all.enumerated().map { k, c in
-                " " + pad(c.values[r], to: c.width, right: c.rightAligned && (k >= fixed || true) && c.values[r] != "…") + " "
+                " " + pad(c.values[r], to: c.width, right: c.rightAligned && (k >= fixed || true) && c.values[r] != "…")
+                    + " "
             }
             lines.append("│" + line.joined(separator: "│") + "│")
         }

@@ -74,7 +74,9 @@ public struct DataFrame: Sendable {
     /// The column named `name`. Traps when there is none; use ``column(named:)`` for input
     /// that may be wrong.
     public subscript(name: String) -> AnyColumn {
-        guard let i = indexByName[name] else { preconditionFailure(TabulaError.columnNotFound(name, among: columnNames).message) }
+        guard let i = indexByName[name] else {
+            preconditionFailure(TabulaError.columnNotFound(name, among: columnNames).message)
+        }
         return columns[i]
     }
 
@@ -193,7 +195,8 @@ public struct DataFrame: Sendable {
     ///
     /// - Complexity: O(`range.count` × columns).
     public subscript(rows range: Range<Int>) -> DataFrame {
-        precondition(range.lowerBound >= 0 && range.upperBound <= rowCount, "rows \(range) out of range 0..<\(rowCount)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= rowCount, "rows \(range) out of range 0..<\(rowCount)")
         return DataFrame(unchecked: columns.map { $0.slice(range) })
     }
 
@@ -217,7 +220,8 @@ public struct DataFrame: Sendable {
             return
         }
         guard other.columnNames == columnNames else {
-            throw TabulaError(.invalidArgument, "cannot append rows: columns \(other.columnNames) differ from \(columnNames)")
+            throw TabulaError(
+                .invalidArgument, "cannot append rows: columns \(other.columnNames) differ from \(columnNames)")
         }
         for i in columns.indices {
             columns[i] = try columns[i].appending(other.columns[i])

@@ -19,7 +19,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, BitwiseCopyable, Custom
     /// Creates a timestamp from calendar fields (proleptic Gregorian, UTC).
     ///
     /// - Returns: `nil` when a field is out of range.
-    public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, microsecond: Int = 0) {
+    public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, microsecond: Int = 0)
+    {
         guard (1...12).contains(month), day >= 1, day <= Self.daysInMonth(year, month),
             (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
             (0..<1_000_000).contains(microsecond), (-99_999...99_999).contains(year)

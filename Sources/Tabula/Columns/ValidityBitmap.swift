@@ -161,10 +161,10 @@ public struct ValidityBitmap: Sendable, Hashable {
     }
 
     #if TABULA_INTERNAL_CHECKS
-    func _checkInvariants() {
-        precondition(words.count == (count + 63) >> 6)
-        if count & 63 != 0 { precondition(words.last! >> UInt64(count & 63) == 0) }
-        precondition(count - words.reduce(0) { $0 + $1.nonzeroBitCount } == nullCount)
-    }
+        func _checkInvariants() {
+            precondition(words.count == (count + 63) >> 6)
+            if count & 63 != 0 { precondition(words.last! >> UInt64(count & 63) == 0) }
+            precondition(count - words.reduce(0) { $0 + $1.nonzeroBitCount } == nullCount)
+        }
     #endif
 }

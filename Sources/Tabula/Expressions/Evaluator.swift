@@ -5,7 +5,6 @@
 /// operators that look at nulls (`and`, `or`, `is null`, `if`, `coalesce`). Input columns are
 /// looked up and converted from text once per evaluation, on first use, and only those.
 struct _Evaluator {
-    private let frame: DataFrame
     private let inputs: [_Input]
     /// The number of rows of the chunk.
     let count: Int
@@ -13,7 +12,6 @@ struct _Evaluator {
     private var loaded: [_Vector?]
 
     init(frame: DataFrame, inputs: [_Input]) throws(ExpressionError) {
-        self.frame = frame
         self.inputs = inputs
         count = frame.rowCount
         raw = []

@@ -188,7 +188,8 @@ struct _ExpressionLexer {
                 case "r": value += "\r"
                 case "t": value += "\t"
                 case let other?:
-                    throw error("invalid escape '\\\(other)' in a string (use \\\\ for a backslash)", at: escapePosition)
+                    throw error(
+                        "invalid escape '\\\(other)' in a string (use \\\\ for a backslash)", at: escapePosition)
                 case nil:
                     throw error("unterminated string (missing closing \")", at: start)
                 }

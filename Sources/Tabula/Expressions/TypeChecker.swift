@@ -112,11 +112,14 @@ struct _TypeChecker {
         }
         guard let resultType, !left.isNull, !right.isNull else { return .null(resultType) }
         return .arithmetic(
-            arithmeticOperator, promote(left, to: resultType, at: position), promote(right, to: resultType, at: position),
+            arithmeticOperator, promote(left, to: resultType, at: position),
+            promote(right, to: resultType, at: position),
             resultType, position)
     }
 
-    private static func arithmeticMismatch(_ op: Expression.BinaryOperator, _ lt: ColumnType?, _ rt: ColumnType?) -> String {
+    private static func arithmeticMismatch(_ op: Expression.BinaryOperator, _ lt: ColumnType?, _ rt: ColumnType?)
+        -> String
+    {
         let l = lt?.description ?? "null"
         let r = rt?.description ?? "null"
         switch op {

@@ -28,7 +28,8 @@ public struct FileFormat: Sendable, Hashable, CustomStringConvertible {
             compressed = true
             name.removeLast(3)
         }
-        guard let dot = name.lastIndex(of: "."), let kind = Self.kind(extension: String(name[name.index(after: dot)...]))
+        guard let dot = name.lastIndex(of: "."),
+            let kind = Self.kind(extension: String(name[name.index(after: dot)...]))
         else { return nil }
         self.init(kind, compressed: compressed)
     }

@@ -48,8 +48,9 @@ public final class JSONLinesReader {
                 continue
             }
             try buffer.withUnsafeBytes { raw in
-                var parser = _JSONLineParser(bytes: UnsafeRawBufferPointer(rebasing: raw[lineRange]), path: source.name,
-                                             line: line, baseOffset: consumedBefore + lineRange.lowerBound - start)
+                var parser = _JSONLineParser(
+                    bytes: UnsafeRawBufferPointer(rebasing: raw[lineRange]), path: source.name,
+                    line: line, baseOffset: consumedBefore + lineRange.lowerBound - start)
                 try parser.parseObject(into: &chunk)
             }
             rowsLeft -= 1
@@ -76,7 +77,9 @@ public final class JSONLinesReader {
     private func nextLine() throws -> Range<Int>? {
         var scanFrom = start
         while true {
-            let lf = buffer.withUnsafeBytes { _ByteScanning.firstIndex(of: 0x0A, in: $0.baseAddress!, from: scanFrom, to: end) }
+            let lf = buffer.withUnsafeBytes {
+                _ByteScanning.firstIndex(of: 0x0A, in: $0.baseAddress!, from: scanFrom, to: end)
+            }
             if lf < end {
                 let range = start..<lf
                 start = lf + 1
@@ -147,20 +150,21 @@ struct _JSONChunk {
     }
 
     func makeFrame(previousTypes: [String: ColumnType]) -> DataFrame {
-        DataFrame(unchecked: builders.map { b in
-            var type: ColumnType
-            switch b.kinds {
-            case _ where !infers: type = .string
-            case 0: type = previousTypes[b.name] ?? .string
-            case 1: type = .int64
-            case 2, 3: type = .double
-            case 4: type = .bool
-            case 16: type = .timestamp
-            default: type = .string
-            }
-            if let previous = previousTypes[b.name], b.kinds != 0 { type = _TypeInference.widen(previous, type) }
-            return AnyColumn(text: Column(name: b.name, buffer: b.text, validity: b.validity), as: type)
-        })
+        DataFrame(
+            unchecked: builders.map { b in
+                var type: ColumnType
+                switch b.kinds {
+                case _ where !infers: type = .string
+                case 0: type = previousTypes[b.name] ?? .string
+                case 1: type = .int64
+                case 2, 3: type = .double
+                case 4: type = .bool
+                case 16: type = .timestamp
+                default: type = .string
+                }
+                if let previous = previousTypes[b.name], b.kinds != 0 { type = _TypeInference.widen(previous, type) }
+                return AnyColumn(text: Column(name: b.name, buffer: b.text, validity: b.validity), as: type)
+            })
     }
 }
 
@@ -183,7 +187,8 @@ struct _JSONLineParser {
     func error(_ message: String) -> CSVError {
         var column = 1
         for k in 0..<min(i, bytes.count) where bytes[k] & 0xC0 != 0x80 { column += 1 }
-        return CSVError(.invalidValue, SourceLocation(path: path, line: line, column: column, byteOffset: baseOffset + i), message)
+        return CSVError(
+            .invalidValue, SourceLocation(path: path, line: line, column: column, byteOffset: baseOffset + i), message)
     }
 
     mutating func skipSpace() {
@@ -246,7 +251,8 @@ struct _JSONLineParser {
             b.validity.append(true)
             b.kinds |= isTimestamp ? 16 : 8
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-            for word in ["true", "false", "null"] where bytes.count - i >= word.utf8.count
+            for word in ["true", "false", "null"]
+            where bytes.count - i >= word.utf8.count
                 && UnsafeRawBufferPointer(rebasing: bytes[i..<(i + word.utf8.count)]).elementsEqual(word.utf8)
             {
                 i += word.utf8.count
@@ -269,13 +275,15 @@ struct _JSONLineParser {
             b.kinds |= 8
         default:
             let startIndex = i
-            while i < bytes.count, !(bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: "}") || bytes[i] == 0x20
-                || bytes[i] == 0x09 || bytes[i] == 0x0D)
+            while i < bytes.count,
+                !(bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: "}") || bytes[i] == 0x20
+                    || bytes[i] == 0x09 || bytes[i] == 0x0D)
             {
                 i += 1
             }
             let number = UnsafeRawBufferPointer(rebasing: bytes[startIndex..<i])
-            guard JSONLinesWriter.isJSONNumber(number) || _ValueParsing.parseDouble(number, lenient: false) != nil else {
+            guard JSONLinesWriter.isJSONNumber(number) || _ValueParsing.parseDouble(number, lenient: false) != nil
+            else {
                 i = startIndex
                 throw error("expected a value")
             }
@@ -385,7 +393,8 @@ extension DataFrame {
                 if let c = f.indexOfColumn(name).map({ f.columns[$0] }) {
                     part = try c.converted(to: type)
                 } else {
-                    part = AnyColumn(text: Column<String>(name: name, contents: repeatElement(nil, count: f.rowCount)), as: type)
+                    part = AnyColumn(
+                        text: Column<String>(name: name, contents: repeatElement(nil, count: f.rowCount)), as: type)
                 }
                 acc = try acc.map { try $0.appending(part) } ?? part
             }

@@ -40,7 +40,8 @@ public final class JSONLinesWriter {
                 return key
             }
         } else if columnNames! != frame.columnNames {
-            throw TabulaError(.invalidArgument, "\(sink.name): chunk columns \(frame.columnNames) differ from \(columnNames!)")
+            throw TabulaError(
+                .invalidArgument, "\(sink.name): chunk columns \(frame.columnNames) differ from \(columnNames!)")
         }
         let cells = frame.columns.map { column -> (_CellSource, ColumnType) in (_CellSource(column), column.type) }
         for row in 0..<frame.rowCount {
@@ -121,7 +122,8 @@ public final class JSONLinesWriter {
     static func isJSONNumber(_ text: UnsafeRawBufferPointer) -> Bool {
         guard let first = text.first else { return false }
         return (first == UInt8(ascii: "-") || _ValueParsing.isDigit(first))
-            && _ValueParsing.parseDouble(text) != nil && !text.contains(UInt8(ascii: "i")) && !text.contains(UInt8(ascii: "N"))
+            && _ValueParsing.parseDouble(text) != nil && !text.contains(UInt8(ascii: "i"))
+            && !text.contains(UInt8(ascii: "N"))
     }
 
     /// Appends `bytes` as a JSON string literal, escaping quotes, backslashes and control bytes.

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A push stream of bytes: a file, standard output, memory, or an encoder over another sink.
@@ -116,7 +116,9 @@ public final class AtomicFileSink: ByteSink {
             try flush()
             if close(fd) != 0 { throw TabulaError.io(name, errno, action: "cannot write") }
             fd = -1
-            if rename(temporaryPath, name) != 0 { throw TabulaError.io(name, errno, action: "cannot rename into place") }
+            if rename(temporaryPath, name) != 0 {
+                throw TabulaError.io(name, errno, action: "cannot rename into place")
+            }
             done = true
         } catch {
             abort()

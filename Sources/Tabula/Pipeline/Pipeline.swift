@@ -52,7 +52,9 @@ public struct Pipeline: Sendable {
     public func run(reader: TableReader, writer: TableWriter, progress: ((Int) -> Void)? = nil) throws -> Summary {
         var summary = Summary()
         do {
-            var remaining = steps.compactMap { step -> Int? in if case .limit(let n) = step { return n } else { return nil } }.min()
+            var remaining = steps.compactMap { step -> Int? in
+                if case .limit(let n) = step { return n } else { return nil }
+            }.min()
             let queue = _ChunkQueue(reader: reader, depth: max(1, queueDepth))
             queue.start()
             defer { queue.stop() }

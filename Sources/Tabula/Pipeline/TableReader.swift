@@ -26,8 +26,10 @@ public final class TableReader {
     ///   - dialect: overrides the delimiter, quote and comment prefix of CSV and TSV.
     ///   - options: header, types, nulls, columns, rows, chunk size.
     /// - Throws: ``TabulaError`` when the file cannot be opened or the format cannot be read.
-    public init(path: String, format: FileFormat? = nil, dialect: CSVDialect? = nil,
-                options: CSVReadOptions = CSVReadOptions()) throws {
+    public init(
+        path: String, format: FileFormat? = nil, dialect: CSVDialect? = nil,
+        options: CSVReadOptions = CSVReadOptions()
+    ) throws {
         self.path = path
         let format = format ?? FileFormat(path: path) ?? FileFormat(.csv)
         self.format = format
@@ -40,7 +42,8 @@ public final class TableReader {
         case .jsonLines:
             backend = .jsonLines(JSONLinesReader(source: source, options: options))
         case .json:
-            throw TabulaError(.unsupportedFormat, "\(path): reading a JSON array is not supported; use JSON Lines (.jsonl)")
+            throw TabulaError(
+                .unsupportedFormat, "\(path): reading a JSON array is not supported; use JSON Lines (.jsonl)")
         }
     }
 
@@ -82,8 +85,10 @@ final class _CountingByteSource: ByteSource {
 extension DataFrame {
     /// Reads a whole table file of any supported format (see ``TableReader``). CSV and TSV are
     /// read with types inferred from every row, on all processors.
-    public init(contentsOfFile path: String, format: FileFormat? = nil, dialect: CSVDialect? = nil,
-                options: CSVReadOptions = CSVReadOptions()) throws {
+    public init(
+        contentsOfFile path: String, format: FileFormat? = nil, dialect: CSVDialect? = nil,
+        options: CSVReadOptions = CSVReadOptions()
+    ) throws {
         let format = format ?? FileFormat(path: path) ?? FileFormat(.csv)
         switch format.kind {
         case .csv, .tsv:

@@ -52,8 +52,10 @@ public final class TableWriter {
         switch format.kind {
         case .csv, .tsv:
             let dialect = options.dialect ?? format.dialect!
-            backend = .csv(CSVWriter(sink: sink, dialect: dialect,
-                                     options: CSVWriteOptions(includesHeader: options.includesHeader, nullText: options.nullText)))
+            backend = .csv(
+                CSVWriter(
+                    sink: sink, dialect: dialect,
+                    options: CSVWriteOptions(includesHeader: options.includesHeader, nullText: options.nullText)))
         case .jsonLines:
             backend = .json(JSONLinesWriter(sink: sink, layout: .lines, stringsOnly: options.jsonStringsOnly))
         case .json:
@@ -113,7 +115,9 @@ public final class TableWriter {
 
 extension DataFrame {
     /// Writes the frame to a file whose format follows its name (see ``TableWriter``).
-    public func write(toFile path: String, format: FileFormat? = nil, options: TableWriteOptions = TableWriteOptions()) throws {
+    public func write(toFile path: String, format: FileFormat? = nil, options: TableWriteOptions = TableWriteOptions())
+        throws
+    {
         let writer = try TableWriter(path: path, format: format, options: options)
         do {
             try writer.write(self)

@@ -37,7 +37,8 @@ enum _ByteScanning {
     }
 
     /// Scalar twin of ``firstIndex(of:_:_:in:from:to:)``.
-    static func firstIndexScalar(of a: UInt8, _ b: UInt8, _ c: UInt8, in p: UnsafeRawPointer, from: Int, to: Int) -> Int {
+    static func firstIndexScalar(of a: UInt8, _ b: UInt8, _ c: UInt8, in p: UnsafeRawPointer, from: Int, to: Int) -> Int
+    {
         var i = from
         while i < to {
             let x = p.load(fromByteOffset: i, as: UInt8.self)

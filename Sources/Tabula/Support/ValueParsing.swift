@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Byte-level parsers for field values. Every function reads only inside the buffer it is given.
@@ -33,7 +33,9 @@ enum _ValueParsing {
         guard let first = b.first else { return [] }
         var result: TypeMask = []
         if isDigit(first) || first == UInt8(ascii: "-") {
-            if candidates.contains(.int64), parseInt64(b) != nil { return TypeMask([.int64, .double]).intersection(candidates) }
+            if candidates.contains(.int64), parseInt64(b) != nil {
+                return TypeMask([.int64, .double]).intersection(candidates)
+            }
             if candidates.contains(.double), parseDouble(b) != nil { result.insert(.double) }
             if candidates.contains(.timestamp), b.count >= 10, parseTimestamp(b) != nil { result.insert(.timestamp) }
             return result
@@ -168,7 +170,8 @@ enum _ValueParsing {
         }
         if i != n { return nil }
         // Strict: an integer too long for Int64 is text (a Double would lose digits).
-        if !lenient && fracDigits == 0 && n == i && !input.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
+        if !lenient && fracDigits == 0 && n == i
+            && !input.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
             && intDigits > 18
         {
             return nil
@@ -215,7 +218,9 @@ enum _ValueParsing {
         case 4:
             let w = t.loadUnaligned(as: UInt32.self)
             if w == 0x6575_7274 || w == 0x6575_7254 || w == 0x4555_5254 { return true }  // true True TRUE
-            if lenient, t[0] | 0x20 == 0x74, t[1] | 0x20 == 0x72, t[2] | 0x20 == 0x75, t[3] | 0x20 == 0x65 { return true }
+            if lenient, t[0] | 0x20 == 0x74, t[1] | 0x20 == 0x72, t[2] | 0x20 == 0x75, t[3] | 0x20 == 0x65 {
+                return true
+            }
             return nil
         case 5:
             let w = t.loadUnaligned(as: UInt32.self)
@@ -300,8 +305,10 @@ enum _ValueParsing {
                 offsetSeconds = sign * (oh * 3600 + om * 60)
             }
         }
-        guard i == n, var t = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute,
-                                        second: second, microsecond: micro)
+        guard i == n,
+            var t = Timestamp(
+                year: year, month: month, day: day, hour: hour, minute: minute,
+                second: second, microsecond: micro)
         else { return nil }
         t.microsecondsSinceEpoch -= Int64(offsetSeconds) * 1_000_000
         return t

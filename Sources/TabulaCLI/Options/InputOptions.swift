@@ -3,10 +3,14 @@ import Tabula
 
 /// Flags for every verb that reads a table.
 struct InputOptions: ParsableArguments {
-    @Option(name: .customLong("from"), help: ArgumentHelp("Input format when the name does not say (csv, tsv, jsonl).", valueName: "format"))
+    @Option(
+        name: .customLong("from"),
+        help: ArgumentHelp("Input format when the name does not say (csv, tsv, jsonl).", valueName: "format"))
     var from: String?
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Field delimiter: one character, or \\t, tab, comma, semicolon, pipe.", valueName: "char"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp("Field delimiter: one character, or \\t, tab, comma, semicolon, pipe.", valueName: "char"))
     var delimiter: String?
 
     @Option(help: ArgumentHelp("Quote character (default \").", valueName: "char"))
@@ -21,10 +25,14 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Keep every field as text: no type inference (like pandas' dtype=str).")
     var noInfer = false
 
-    @Option(help: ArgumentHelp("Column types, e.g. amount:float,id:int (int, float, bool, string, timestamp).", valueName: "name:type,…"))
+    @Option(
+        help: ArgumentHelp(
+            "Column types, e.g. amount:float,id:int (int, float, bool, string, timestamp).", valueName: "name:type,…"))
     var types: String?
 
-    @Option(name: .customLong("null"), help: ArgumentHelp("Also read this text as null (repeatable, or comma-separated: NA,null).", valueName: "text"))
+    @Option(
+        name: .customLong("null"),
+        help: ArgumentHelp("Also read this text as null (repeatable, or comma-separated: NA,null).", valueName: "text"))
     var nullTokens: [String] = []
 
     @Option(help: ArgumentHelp("Skip this many data rows first.", valueName: "n"))
@@ -36,7 +44,8 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read only these columns, in this order (comma-separated).", valueName: "a,b,…"))
     var columns: String?
 
-    @Option(help: ArgumentHelp("Rows with too few fields: error (default) or pad (fill with nulls).", valueName: "policy"))
+    @Option(
+        help: ArgumentHelp("Rows with too few fields: error (default) or pad (fill with nulls).", valueName: "policy"))
     var ragged: String = "error"
 
     @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of failing.")
@@ -45,7 +54,9 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         if skip < 0 { throw ValidationError("--skip must be 0 or more") }
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
-        if ragged != "error" && ragged != "pad" { throw ValidationError("--ragged takes error or pad, not '\(ragged)'") }
+        if ragged != "error" && ragged != "pad" {
+            throw ValidationError("--ragged takes error or pad, not '\(ragged)'")
+        }
     }
 
     /// The input format: `--from`, else the name's, else CSV.
@@ -64,7 +75,9 @@ struct InputOptions: ParsableArguments {
         if let delimiter { dialect.delimiter = try CSVDialect.delimiterByte(delimiter) }
         if let quote {
             let bytes = Array(quote.utf8)
-            guard bytes.count == 1, bytes[0] < 0x80 else { throw CommandFailure("--quote must be one ASCII character, not '\(quote)'") }
+            guard bytes.count == 1, bytes[0] < 0x80 else {
+                throw CommandFailure("--quote must be one ASCII character, not '\(quote)'")
+            }
             dialect.quote = bytes[0]
         }
         if dialect.quote == dialect.delimiter { throw CommandFailure("the quote and the delimiter must differ") }
@@ -77,7 +90,9 @@ struct InputOptions: ParsableArguments {
         var options = CSVReadOptions()
         options.hasHeader = !noHeader
         options.infersTypes = !noInfer
-        options.nullTokens = nullTokens.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        options.nullTokens = nullTokens.flatMap {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         options.skipRows = skip
         options.rowLimit = limit
         options.raggedRows = ragged == "pad" ? .pad : .error
@@ -91,7 +106,8 @@ struct InputOptions: ParsableArguments {
                 let name = String(item[..<colon])
                 let typeName = String(item[item.index(after: colon)...])
                 guard let type = ColumnType(userName: typeName) else {
-                    throw CommandFailure("unknown type '\(typeName)' for column '\(name)'; use int, float, bool, string or timestamp")
+                    throw CommandFailure(
+                        "unknown type '\(typeName)' for column '\(name)'; use int, float, bool, string or timestamp")
                 }
                 options.columnTypes[name] = type
             }
@@ -102,7 +118,8 @@ struct InputOptions: ParsableArguments {
     /// Opens `path` for chunked reading.
     func openReader(_ path: String) throws -> TableReader {
         let format = try format(for: path)
-        return try TableReader(path: path, format: format, dialect: try dialect(for: format), options: try readOptions())
+        return try TableReader(
+            path: path, format: format, dialect: try dialect(for: format), options: try readOptions())
     }
 }
 

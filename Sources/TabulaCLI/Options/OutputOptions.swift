@@ -3,10 +3,17 @@ import Tabula
 
 /// Flags for every verb that writes a table.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output file (- for standard output). Its name sets the format: .csv .tsv .jsonl .ndjson .json, optionally .gz.", valueName: "file"))
+    @Option(
+        name: [.short, .customLong("output")],
+        help: ArgumentHelp(
+            "Output file (- for standard output). Its name sets the format: .csv .tsv .jsonl .ndjson .json, optionally .gz.",
+            valueName: "file"))
     var output: String
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("Output format when the name does not say (csv, tsv, jsonl, json, optionally .gz).", valueName: "format"))
+    @Option(
+        name: .customLong("to"),
+        help: ArgumentHelp(
+            "Output format when the name does not say (csv, tsv, jsonl, json, optionally .gz).", valueName: "format"))
     var to: String?
 
     @Option(help: ArgumentHelp("Output field delimiter for CSV/TSV.", valueName: "char"))

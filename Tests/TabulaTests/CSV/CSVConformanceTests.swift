@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TabulaTestSupport
+import Testing
+
 @testable import Tabula
 
 /// Collects raw records (no header treatment, no types) from the tokenizer.
@@ -10,15 +11,16 @@ struct RecordCollector: _CSVRecordSink {
         _ fields: UnsafeBufferPointer<_FieldSpan>, bytes: UnsafeRawBufferPointer, recordStart: Int, line: Int,
         tokenizer: borrowing CSVTokenizer
     ) throws(CSVError) -> Bool {
-        records.append(fields.map { f in
-            var out: [UInt8] = []
-            var i = f.start
-            while i < f.end {
-                out.append(bytes[i])
-                i += f.isEscaped && bytes[i] == tokenizer.quote ? 2 : 1
-            }
-            return String(decoding: out, as: UTF8.self)
-        })
+        records.append(
+            fields.map { f in
+                var out: [UInt8] = []
+                var i = f.start
+                while i < f.end {
+                    out.append(bytes[i])
+                    i += f.isEscaped && bytes[i] == tokenizer.quote ? 2 : 1
+                }
+                return String(decoding: out, as: UTF8.self)
+            })
         return true
     }
 }
@@ -88,8 +90,10 @@ func loadConformanceCases() -> [ConformanceCase] {
         {
             expected = records
         }
-        cases.append(ConformanceCase(set: set, name: name, csvPath: root.appendingPathComponent(csv).path,
-                                     expected: expected, expect: expect, dialect: dialect))
+        cases.append(
+            ConformanceCase(
+                set: set, name: name, csvPath: root.appendingPathComponent(csv).path,
+                expected: expected, expect: expect, dialect: dialect))
     }
     return cases
 }
@@ -167,7 +171,9 @@ struct CSVConformanceTests {
         let width = records.first?.count ?? 0
         let rectangular = records.allSatisfy { $0.count == width }
         if !rectangular {
-            let error = #expect(throws: CSVError.self) { try DataFrame(csvData: data, dialect: c.dialect, options: Self.options) }
+            let error = #expect(throws: CSVError.self) {
+                try DataFrame(csvData: data, dialect: c.dialect, options: Self.options)
+            }
             #expect(error?.code == .raggedRow)
             return
         }

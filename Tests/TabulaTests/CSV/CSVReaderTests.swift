@@ -1,18 +1,22 @@
-import Testing
 import TabulaTestSupport
+import Testing
+
 @testable import Tabula
 
 /// Reads `text` through the whole-input path and through the chunked path with several buffer
 /// sizes, checks they agree, and returns the whole-input frame.
-func readBothWays(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptions = CSVReadOptions(),
-                  sourceLocation: SourceLocation_ = #_sourceLocation) throws -> DataFrame {
+func readBothWays(
+    _ text: String, dialect: CSVDialect = .csv, options: CSVReadOptions = CSVReadOptions(),
+    sourceLocation: SourceLocation_ = #_sourceLocation
+) throws -> DataFrame {
     let bytes = Array(text.utf8)
     let whole = try DataFrame(csvData: bytes, dialect: dialect, options: options)
     for size in [1, 2, 7, 64, 65_536] {
         var chunkOptions = options
         chunkOptions.chunkRowCount = 3
-        let reader = CSVReader(source: ChunkingByteSource(MemoryByteSource(bytes), limit: size), dialect: dialect,
-                               options: chunkOptions, bufferSize: size)
+        let reader = CSVReader(
+            source: ChunkingByteSource(MemoryByteSource(bytes), limit: size), dialect: dialect,
+            options: chunkOptions, bufferSize: size)
         let chunked = try reader.readAll()
         #expect(chunked.textRows == whole.textRows, "buffer \(size)", sourceLocation: sourceLocation)
         #expect(chunked.columnNames == whole.columnNames, sourceLocation: sourceLocation)
@@ -25,13 +29,16 @@ typealias SourceLocation_ = Testing.SourceLocation
 func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptions = CSVReadOptions()) -> CSVError? {
     let bytes = Array(text.utf8)
     var wholeError: CSVError? = nil
-    do { _ = try DataFrame(csvData: bytes, name: "t.csv", dialect: dialect, options: options) } catch let e as CSVError {
+    do { _ = try DataFrame(csvData: bytes, name: "t.csv", dialect: dialect, options: options) } catch let e as CSVError
+    {
         wholeError = e
     } catch {}
     for size in [1, 5, 4096] {
         let source = ChunkingByteSource(MemoryByteSource(bytes, name: "t.csv"), limit: size)
         var chunkedError: CSVError? = nil
-        do { _ = try CSVReader(source: source, dialect: dialect, options: options, bufferSize: size).readAll() } catch let e as CSVError {
+        do {
+            _ = try CSVReader(source: source, dialect: dialect, options: options, bufferSize: size).readAll()
+        } catch let e as CSVError {
             chunkedError = e
         } catch {}
         #expect(chunkedError == wholeError, "buffer \(size)")
@@ -41,7 +48,8 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
 
 @Suite struct CSVReaderTests {
     @Test func headerTypesAndNulls() throws {
-        let df = try readBothWays("id,name,amount,ok,when\n1,ana,1.50,true,2024-01-05\n2,,2,false,2024-01-06T10:00:00Z\n3,\"b, o\",,TRUE,\n")
+        let df = try readBothWays(
+            "id,name,amount,ok,when\n1,ana,1.50,true,2024-01-05\n2,,2,false,2024-01-06T10:00:00Z\n3,\"b, o\",,TRUE,\n")
         #expect(df.columnNames == ["id", "name", "amount", "ok", "when"])
         #expect(df.columns.map(\.type) == [.int64, .string, .double, .bool, .timestamp])
         #expect(Array(try df["id", Int64.self]) == [1, 2, 3])
@@ -97,7 +105,9 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
         #expect(error?.description == "t.csv:3:1: 'x1' in column 'a' is not an Int64 (the type given for it)")
         options.columnTypes = ["amout": .int64]
         let unknown = readError("amount\n1\n", options: options)
-        #expect(unknown?.message == "a type is given for 'amout' (Int64), but there is no such column (did you mean 'amount'?)")
+        #expect(
+            unknown?.message
+                == "a type is given for 'amout' (Int64), but there is no such column (did you mean 'amount'?)")
     }
 
     @Test func nullTokensAreOptIn() throws {
@@ -119,9 +129,12 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
     @Test func delimitersQuotesAndComments() throws {
         let tsv = try readBothWays("a\tb\n1\t\"x\ty\"\n", dialect: .tsv)
         #expect(tsv.textRows == [["1", "x\ty"]])
-        let semi = try readBothWays("a;b\n1;'it''s'\n", dialect: CSVDialect(delimiter: UInt8(ascii: ";"), quote: UInt8(ascii: "'")))
+        let semi = try readBothWays(
+            "a;b\n1;'it''s'\n", dialect: CSVDialect(delimiter: UInt8(ascii: ";"), quote: UInt8(ascii: "'")))
         #expect(semi.textRows == [["1", "it's"]])
-        let commented = try readBothWays("# note\na|b\n#x|y\n1|2\n", dialect: CSVDialect(delimiter: UInt8(ascii: "|"), commentPrefix: Array("#".utf8)))
+        let commented = try readBothWays(
+            "# note\na|b\n#x|y\n1|2\n",
+            dialect: CSVDialect(delimiter: UInt8(ascii: "|"), commentPrefix: Array("#".utf8)))
         #expect(commented.textRows == [["1", "2"]])
     }
 
@@ -152,7 +165,10 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
 
     @Test func raggedRowsFailOrPad() throws {
         let error = readError("a,b,c\n1,2,3\n4,5\n")
-        #expect(error?.description == "t.csv:3:1: line 3 has 2 fields, the header has 3 (use ragged rows = pad to fill missing fields with nulls)")
+        #expect(
+            error?.description
+                == "t.csv:3:1: line 3 has 2 fields, the header has 3 (use ragged rows = pad to fill missing fields with nulls)"
+        )
         var options = CSVReadOptions()
         options.raggedRows = .pad
         let df = try readBothWays("a,b,c\n1,2,3\n4,5\n", options: options)
@@ -162,7 +178,8 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
 
     @Test func unclosedAndStrayQuotesNameLineAndColumn() {
         let unclosed = readError("a,b\n1,2\n3,\"abc\n4,5\n")
-        #expect(unclosed?.description == "t.csv:3:3: unclosed quote: the field quoted here runs to the end of the input")
+        #expect(
+            unclosed?.description == "t.csv:3:3: unclosed quote: the field quoted here runs to the end of the input")
         #expect(unclosed?.location.byteOffset == 10)
         let stray = readError("a,b\n\"x\"y,2\n")
         #expect(stray?.code == .strayQuote)
@@ -250,7 +267,9 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
         var text = "id,text,n\n"
         let padding = String(repeating: "x", count: 48)
         for i in 0..<160_000 {
-            let field = Int.random(in: 0..<5, using: &rng) == 0 ? "\"line one\nline \"\"two\"\",\n\(padding)\"" : "t\(i)\(padding)"
+            let field =
+                Int.random(in: 0..<5, using: &rng) == 0
+                ? "\"line one\nline \"\"two\"\",\n\(padding)\"" : "t\(i)\(padding)"
             text += "\(i),\(field),\(i % 7 == 0 ? "" : String(i))\n"
         }
         let bytes = Array(text.utf8)
@@ -268,7 +287,9 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
         #expect(chunks > 2)
         #expect(all == expected)
         let ragged = text + "1,2\n"
-        let error = #expect(throws: CSVError.self) { try CSVReader(source: MemoryByteSource(ragged, name: "r.csv")).readAll() }
+        let error = #expect(throws: CSVError.self) {
+            try CSVReader(source: MemoryByteSource(ragged, name: "r.csv")).readAll()
+        }
         #expect(error?.location.line == text.utf8.filter { $0 == 0x0A }.count + 1)
     }
 

@@ -1,14 +1,19 @@
-import Testing
 import TabulaTestSupport
+import Testing
+
 @testable import Tabula
 
 @Suite struct CSVWriterTests {
     @Test func quotesOnlyWhenNeeded() throws {
         let df = try DataFrame(columns: [
-            Column<String>(name: "s", contents: ["plain", "a,b", "say \"hi\"", "two\nlines", " pad", "", nil, "cr\rx"]).eraseToAnyColumn(),
+            Column<String>(name: "s", contents: ["plain", "a,b", "say \"hi\"", "two\nlines", " pad", "", nil, "cr\rx"])
+                .eraseToAnyColumn(),
             Column<Int64>(name: "n", contents: [1, nil, -3, 4, 5, 6, 7, 8]).eraseToAnyColumn(),
         ])
-        #expect(try df.csvString() == "s,n\nplain,1\n\"a,b\",\n\"say \"\"hi\"\"\",-3\n\"two\nlines\",4\n\" pad\",5\n\"\",6\n,7\n\"cr\rx\",8\n")
+        #expect(
+            try df.csvString()
+                == "s,n\nplain,1\n\"a,b\",\n\"say \"\"hi\"\"\",-3\n\"two\nlines\",4\n\" pad\",5\n\"\",6\n,7\n\"cr\rx\",8\n"
+        )
     }
 
     @Test func untouchedColumnsAreWrittenByteForByte() throws {
@@ -20,22 +25,31 @@ import TabulaTestSupport
 
     @Test func computedValuesUseShortestRoundTripText() throws {
         let df = try DataFrame(columns: [
-            Column<Double>(name: "d", values: [0.1, -0.0, 1e308, .leastNonzeroMagnitude, .nan, .infinity, -.infinity, 2]).eraseToAnyColumn(),
+            Column<Double>(
+                name: "d", values: [0.1, -0.0, 1e308, .leastNonzeroMagnitude, .nan, .infinity, -.infinity, 2]
+            ).eraseToAnyColumn(),
             Column<Int64>(name: "i", values: [.min, .max, 0, -1, 1, 2, 3, 4]).eraseToAnyColumn(),
         ])
         let text = try df.csvString()
-        #expect(text == "d,i\n0.1,-9223372036854775808\n-0.0,9223372036854775807\n1e+308,0\n5e-324,-1\nNaN,1\ninf,2\n-inf,3\n2.0,4\n")
+        #expect(
+            text
+                == "d,i\n0.1,-9223372036854775808\n-0.0,9223372036854775807\n1e+308,0\n5e-324,-1\nNaN,1\ninf,2\n-inf,3\n2.0,4\n"
+        )
         let back = try DataFrame(csvString: text)
         #expect(back == df)
         #expect(try back["d", Double.self][1]!.sign == .minus)
     }
 
     @Test func crlfTabsAndNullText() throws {
-        let df = try DataFrame(columns: [Column<String>(name: "a b", contents: ["x\ty", nil]).eraseToAnyColumn(),
-                                         Column<Bool>(name: "c", contents: [true, nil]).eraseToAnyColumn()])
+        let df = try DataFrame(columns: [
+            Column<String>(name: "a b", contents: ["x\ty", nil]).eraseToAnyColumn(),
+            Column<Bool>(name: "c", contents: [true, nil]).eraseToAnyColumn(),
+        ])
         var dialect = CSVDialect.tsv
         dialect.lineTerminator = .crlf
-        #expect(try df.csvString(dialect: dialect, options: CSVWriteOptions(nullText: "NA")) == "a b\tc\r\n\"x\ty\"\ttrue\r\nNA\tNA\r\n")
+        #expect(
+            try df.csvString(dialect: dialect, options: CSVWriteOptions(nullText: "NA"))
+                == "a b\tc\r\n\"x\ty\"\ttrue\r\nNA\tNA\r\n")
         #expect(try df.csvString(options: CSVWriteOptions(includesHeader: false)) == "x\ty,true\n,\n")
     }
 
@@ -58,13 +72,23 @@ import TabulaTestSupport
             var bools = Column<Bool>(name: "b")
             for _ in 0..<rows {
                 let roll = Int.random(in: 0..<10, using: &rng)
-                strings.append(roll == 0 ? nil : (0..<Int.random(in: 0..<6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+                strings.append(
+                    roll == 0
+                        ? nil
+                        : (0..<Int.random(in: 0..<6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }
+                            .joined())
                 ints.append(roll == 1 ? nil : Int64.random(in: .min ... .max, using: &rng))
-                doubles.append(roll == 2 ? nil : [Double.random(in: -1e6...1e6, using: &rng), 1e308, .leastNonzeroMagnitude, -0.0, 0.5].randomElement(using: &rng)!)
+                doubles.append(
+                    roll == 2
+                        ? nil
+                        : [Double.random(in: -1e6...1e6, using: &rng), 1e308, .leastNonzeroMagnitude, -0.0, 0.5]
+                            .randomElement(using: &rng)!)
                 bools.append(roll == 3 ? nil : Bool.random(using: &rng))
             }
-            let df = try DataFrame(columns: [strings.eraseToAnyColumn(), ints.eraseToAnyColumn(),
-                                             doubles.eraseToAnyColumn(), bools.eraseToAnyColumn()])
+            let df = try DataFrame(columns: [
+                strings.eraseToAnyColumn(), ints.eraseToAnyColumn(),
+                doubles.eraseToAnyColumn(), bools.eraseToAnyColumn(),
+            ])
             var options = CSVReadOptions()
             options.columnTypes = ["s": .string, "i": .int64, "d": .double, "b": .bool]
             let back = try readBothWays(try df.csvString(), options: options)

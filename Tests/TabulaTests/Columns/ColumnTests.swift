@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tabula
 
 @Suite struct ValidityBitmapTests {
@@ -62,8 +63,10 @@ import Testing
         #expect(Array(strings) == ["a", nil, ""])
         #expect(times.nullCount == 2)
         #expect(times[0]?.description == "2024-01-05T10:00:00")
-        for column in [ints.eraseToAnyColumn(), doubles.eraseToAnyColumn(), bools.eraseToAnyColumn(),
-                       strings.eraseToAnyColumn(), times.eraseToAnyColumn()] {
+        for column in [
+            ints.eraseToAnyColumn(), doubles.eraseToAnyColumn(), bools.eraseToAnyColumn(),
+            strings.eraseToAnyColumn(), times.eraseToAnyColumn(),
+        ] {
             #expect(column.isNull(at: 1))
         }
     }

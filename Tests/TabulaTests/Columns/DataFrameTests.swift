@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tabula
 
 @Suite struct DataFrameTests {
@@ -21,7 +22,9 @@ import Testing
         let df = try sample()
         let error = #expect(throws: TabulaError.self) { try df["amount", Int64.self] }
         #expect(error?.code == .typeMismatch)
-        #expect(error?.description == "column 'amount' holds Double values, not Int64; ask for Double.self or convert it first")
+        #expect(
+            error?.description
+                == "column 'amount' holds Double values, not Int64; ask for Double.self or convert it first")
     }
 
     @Test func unknownColumnSuggestsTheClosestName() throws {
@@ -47,15 +50,18 @@ import Testing
         }
         #expect(error?.description == "column 'qty' has 2 rows, the frame has 3")
         #expect(throws: TabulaError.self) {
-            try DataFrame(columns: [Column<Int64>(name: "a", values: [1]).eraseToAnyColumn(),
-                                    Column<Int64>(name: "b", values: []).eraseToAnyColumn()])
+            try DataFrame(columns: [
+                Column<Int64>(name: "a", values: [1]).eraseToAnyColumn(),
+                Column<Int64>(name: "b", values: []).eraseToAnyColumn(),
+            ])
         }
     }
 
     @Test func addReplaceRemoveRenameReorder() throws {
         var df = try sample()
         try df.append(column: Column<Bool>(name: "ok", values: [true, false, true]))
-        try df.replaceColumn(named: "amount", with: Column<Int64>(name: "amount", values: [10, 20, 30]).eraseToAnyColumn())
+        try df.replaceColumn(
+            named: "amount", with: Column<Int64>(name: "amount", values: [10, 20, 30]).eraseToAnyColumn())
         #expect(df["amount"].type == .int64)
         try df.renameColumn("user", to: "name")
         #expect(df.columnNames == ["id", "name", "amount", "ok"])
@@ -82,7 +88,8 @@ import Testing
         let a = try sample()
         var b = try sample()
         #expect(a == b)
-        try b.replaceColumn(named: "user", with: Column<String>(name: "user", contents: ["ana", "", "bo"]).eraseToAnyColumn())
+        try b.replaceColumn(
+            named: "user", with: Column<String>(name: "user", contents: ["ana", "", "bo"]).eraseToAnyColumn())
         #expect(a != b)
     }
 }

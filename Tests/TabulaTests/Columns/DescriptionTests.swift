@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tabula
 
 @Suite struct DescriptionTests {
@@ -10,34 +11,37 @@ import Testing
             Column<Bool>(name: "ok", contents: [true, false, nil]).eraseToAnyColumn(),
         ])
         let text = df.description(options: TableFormattingOptions(maximumCellWidth: 24))
-        #expect(text == """
-            ┏━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┓
-            ┃   ┃ id    ┃ user   ┃ amount ┃ ok    ┃
-            ┃   ┃ Int64 ┃ String ┃ Double ┃ Bool  ┃
-            ┡━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━┩
-            │ 0 │     1 │ ana    │    1.5 │ true  │
-            │ 1 │    22 │ null   │   null │ false │
-            │ 2 │   333 │ 日本   │ -20.25 │ null  │
-            └───┴───────┴────────┴────────┴───────┘
-            3 rows × 4 columns
-            """)
+        #expect(
+            text == """
+                ┏━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┓
+                ┃   ┃ id    ┃ user   ┃ amount ┃ ok    ┃
+                ┃   ┃ Int64 ┃ String ┃ Double ┃ Bool  ┃
+                ┡━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━┩
+                │ 0 │     1 │ ana    │    1.5 │ true  │
+                │ 1 │    22 │ null   │   null │ false │
+                │ 2 │   333 │ 日本   │ -20.25 │ null  │
+                └───┴───────┴────────┴────────┴───────┘
+                3 rows × 4 columns
+                """)
     }
 
     @Test func longValuesAreTruncatedAndLineBreaksShown() throws {
         let df = try DataFrame(columns: [
-            Column<String>(name: "text", values: ["a very long value that goes on and on", "two\nlines"]).eraseToAnyColumn()
+            Column<String>(name: "text", values: ["a very long value that goes on and on", "two\nlines"])
+                .eraseToAnyColumn()
         ])
         let text = df.description(options: TableFormattingOptions(maximumCellWidth: 12))
-        #expect(text == """
-            ┏━━━┳━━━━━━━━━━━━━━┓
-            ┃   ┃ text         ┃
-            ┃   ┃ String       ┃
-            ┡━━━╇━━━━━━━━━━━━━━┩
-            │ 0 │ a very long… │
-            │ 1 │ two↵lines    │
-            └───┴──────────────┘
-            2 rows × 1 column
-            """)
+        #expect(
+            text == """
+                ┏━━━┳━━━━━━━━━━━━━━┓
+                ┃   ┃ text         ┃
+                ┃   ┃ String       ┃
+                ┡━━━╇━━━━━━━━━━━━━━┩
+                │ 0 │ a very long… │
+                │ 1 │ two↵lines    │
+                └───┴──────────────┘
+                2 rows × 1 column
+                """)
     }
 
     @Test func manyRowsAndColumnsAreElidedInTheMiddle() throws {
@@ -49,18 +53,19 @@ import Testing
         }
         let df = try DataFrame(columns: columns)
         let text = df.description(options: TableFormattingOptions(maximumRows: 4, maximumLineWidth: 60))
-        #expect(text == """
-            ┏━━━━━━━━━┳━━━━━━━┳━━━━━━━━━┳━━━┳━━━━━━━━━━┳━━━━━━━━━━┓
-            ┃         ┃ c0    ┃ c1      ┃ … ┃ c28      ┃ c29      ┃
-            ┃         ┃ Int64 ┃ Int64   ┃   ┃ Int64    ┃ Int64    ┃
-            ┡━━━━━━━━━╇━━━━━━━╇━━━━━━━━━╇━━━╇━━━━━━━━━━╇━━━━━━━━━━┩
-            │       0 │     0 │       0 │ … │        0 │        0 │
-            │       1 │     0 │       1 │ … │       28 │       29 │
-            │ …       │ …     │ …       │ … │ …        │ …        │
-            │ 1999998 │     0 │ 1999998 │ … │ 55999944 │ 57999942 │
-            │ 1999999 │     0 │ 1999999 │ … │ 55999972 │ 57999971 │
-            └─────────┴───────┴─────────┴───┴──────────┴──────────┘
-            2,000,000 rows × 30 columns
-            """)
+        #expect(
+            text == """
+                ┏━━━━━━━━━┳━━━━━━━┳━━━━━━━━━┳━━━┳━━━━━━━━━━┳━━━━━━━━━━┓
+                ┃         ┃ c0    ┃ c1      ┃ … ┃ c28      ┃ c29      ┃
+                ┃         ┃ Int64 ┃ Int64   ┃   ┃ Int64    ┃ Int64    ┃
+                ┡━━━━━━━━━╇━━━━━━━╇━━━━━━━━━╇━━━╇━━━━━━━━━━╇━━━━━━━━━━┩
+                │       0 │     0 │       0 │ … │        0 │        0 │
+                │       1 │     0 │       1 │ … │       28 │       29 │
+                │ …       │ …     │ …       │ … │ …        │ …        │
+                │ 1999998 │     0 │ 1999998 │ … │ 55999944 │ 57999942 │
+                │ 1999999 │     0 │ 1999999 │ … │ 55999972 │ 57999971 │
+                └─────────┴───────┴─────────┴───┴──────────┴──────────┘
+                2,000,000 rows × 30 columns
+                """)
     }
 }

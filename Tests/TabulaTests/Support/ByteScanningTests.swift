@@ -1,5 +1,6 @@
-import Testing
 import TabulaTestSupport
+import Testing
+
 @testable import Tabula
 
 @Suite struct ByteScanningTests {
@@ -19,7 +20,9 @@ import TabulaTestSupport
                         #expect(fast == slow)
                         let one = _ByteScanning.firstIndex(of: 0x0D, in: p, from: from, to: to)
                         #expect(one == (bytes[from..<to].firstIndex(of: 0x0D) ?? to))
-                        #expect(_ByteScanning.containsNonASCII(p, from: from, to: to) == bytes[from..<to].contains { $0 >= 0x80 })
+                        #expect(
+                            _ByteScanning.containsNonASCII(p, from: from, to: to)
+                                == bytes[from..<to].contains { $0 >= 0x80 })
                     }
                 }
             }

@@ -23,16 +23,19 @@ enum _Arithmetic {
         switch a {
         case .int64(let x):
             let zero = _Values<Int64>.scalar(0)
-            return .int64(try checked(zero, x, at: position, describe: { _, v in "-(\(v))" }) {
-                $0.subtractingReportingOverflow($1)
-            })
+            return .int64(
+                try checked(zero, x, at: position, describe: { _, v in "-(\(v))" }) {
+                    $0.subtractingReportingOverflow($1)
+                })
         case .double(let x):
             return .double(_unary(x) { -$0 })
         default: preconditionFailure("the type checker only negates numbers")
         }
     }
 
-    private static func int64(_ op: _ArithmeticOperator, _ x: _Values<Int64>, _ y: _Values<Int64>, at position: ExpressionPosition)
+    private static func int64(
+        _ op: _ArithmeticOperator, _ x: _Values<Int64>, _ y: _Values<Int64>, at position: ExpressionPosition
+    )
         throws(ExpressionError) -> _Vector
     {
         let describe: (Int64, Int64) -> String = { a, b in "\(a) \(op.symbol) \(b)" }
@@ -42,7 +45,8 @@ enum _Arithmetic {
         case .subtract:
             return .int64(try checked(x, y, at: position, describe: describe) { $0.subtractingReportingOverflow($1) })
         case .multiply:
-            return .int64(try checked(x, y, at: position, describe: describe) { $0.multipliedReportingOverflow(by: $1) })
+            return .int64(
+                try checked(x, y, at: position, describe: describe) { $0.multipliedReportingOverflow(by: $1) })
         case .floorDivide:
             let q = try checked(x, y, at: position, describe: describe) { a, b in
                 if b == 0 { return (0, false) }

@@ -37,7 +37,8 @@ enum _Comparison {
         }
     }
 
-    private static func strings(_ op: _ComparisonOperator, _ x: _Values<String>, _ y: _Values<String>) -> _Values<Bool> {
+    private static func strings(_ op: _ComparisonOperator, _ x: _Values<String>, _ y: _Values<String>) -> _Values<Bool>
+    {
         if case .scalar(let a) = x, case .scalar(let b) = y {
             return .scalar(op.holds(order(Array(a.utf8)[...], Array(b.utf8)[...])))
         }

@@ -85,7 +85,9 @@ extension _TypeChecker {
             for i in plans.indices { try require(i, [.string], "String arguments") }
             result = f == .replace ? .string : .bool
         case .concat:
-            operands = plans.map { $0.type == .string || $0.isNull ? $0 : .function(.toString, [$0], .string, position) }
+            operands = plans.map {
+                $0.type == .string || $0.isNull ? $0 : .function(.toString, [$0], .string, position)
+            }
             result = .string
         case .abs, .floor, .ceil, .round:
             try require(0, [.int64, .double], number)

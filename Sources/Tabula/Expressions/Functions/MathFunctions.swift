@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Kernels of the math functions.
@@ -23,9 +23,10 @@ enum _MathFunctions {
         switch (f, arguments[0]) {
         case (.abs, .int64(let x)):
             let describe: (Int64, Int64) -> String = { v, _ in "abs(\(v))" }
-            return .int64(try _Arithmetic.checked(x, .scalar(0), at: position, describe: describe) { v, _ in
-                v < 0 ? (0 as Int64).subtractingReportingOverflow(v) : (v, false)
-            })
+            return .int64(
+                try _Arithmetic.checked(x, .scalar(0), at: position, describe: describe) { v, _ in
+                    v < 0 ? (0 as Int64).subtractingReportingOverflow(v) : (v, false)
+                })
         case (.abs, .double(let x)): return .double(_unary(x) { Swift.abs($0) })
         case (.floor, .double(let x)): return .double(_unary(x) { $0.rounded(.down) })
         case (.ceil, .double(let x)): return .double(_unary(x) { $0.rounded(.up) })
@@ -34,9 +35,10 @@ enum _MathFunctions {
             return .double(_binary(x, arguments[1].values(Int64.self)!) { round($0, digits: $1) })
         case (.round, .int64(let x)):
             let describe: (Int64, Int64) -> String = { v, d in "round(\(v), \(d))" }
-            return .int64(try _Arithmetic.checked(x, arguments[1].values(Int64.self)!, at: position, describe: describe) {
-                round($0, digits: $1)
-            })
+            return .int64(
+                try _Arithmetic.checked(x, arguments[1].values(Int64.self)!, at: position, describe: describe) {
+                    round($0, digits: $1)
+                })
         case (.sqrt, .double(let x)):
             return nulling(_unary(x) { $0.squareRoot() }) { x[$0] < 0 }
         case (.exp, .double(let x)):

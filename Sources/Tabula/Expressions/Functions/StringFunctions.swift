@@ -17,14 +17,14 @@ enum _StringFunctions {
     static func evaluate(_ f: _Function, _ arguments: [_Vector], count: Int) -> _Vector {
         func strings(_ i: Int) -> _StringRows { _StringRows(arguments[i].values(String.self)!) }
         let validity = _combinedValidity(arguments.map(\.validity))
+        let text: Column<String>
         switch f {
         case .upper, .lower:
-            let s = strings(0)
-            let upper = f == .upper
-            return .string(.column(mapToStrings(count, validity) { i, out in changeCase(s[i], upper: upper, into: &out) }))
+            let (s, upper) = (strings(0), f == .upper)
+            text = mapToStrings(count, validity) { i, out in changeCase(s[i], upper: upper, into: &out) }
         case .trim:
             let s = strings(0)
-            return .string(.column(mapToStrings(count, validity) { i, out in trim(s[i], into: &out) }))
+            text = mapToStrings(count, validity) { i, out in trim(s[i], into: &out) }
         case .len:
             let s = strings(0)
             return .int64(.column(mapToValues(count, validity) { i in Int64(length(s[i])) }))
@@ -32,33 +32,33 @@ enum _StringFunctions {
             let s = strings(0)
             let start = arguments[1].values(Int64.self)!
             let length = arguments.count > 2 ? arguments[2].values(Int64.self)! : nil
-            return .string(.column(mapToStrings(count, validity) { i, out in
+            text = mapToStrings(count, validity) { i, out in
                 substring(s[i], start: start[i], length: length?[i], into: &out)
-            }))
+            }
         case .replace:
             let (s, pattern, replacement) = (strings(0), strings(1), strings(2))
-            return .string(.column(mapToStrings(count, validity) { i, out in
-                replace(s[i], pattern[i], replacement[i], into: &out)
-            }))
+            text = mapToStrings(count, validity) { i, out in replace(s[i], pattern[i], replacement[i], into: &out) }
         case .contains, .startsWith, .endsWith:
             let (s, pattern) = (strings(0), strings(1))
-            return .bool(.column(mapToValues(count, validity) { i -> Bool in
+            let matches = mapToValues(count, validity) { i -> Bool in
                 let (text, p) = (s[i], pattern[i])
                 switch f {
                 case .contains: return firstIndex(of: p, in: text, from: text.startIndex) != nil
                 case .startsWith: return text.count >= p.count && text.prefix(p.count).elementsEqual(p)
                 default: return text.count >= p.count && text.suffix(p.count).elementsEqual(p)
                 }
-            }))
+            }
+            return .bool(.column(matches))
         case .concat:
             let parts = arguments.indices.map(strings)
-            return .string(.column(mapToStrings(count, validity) { i, out in
+            text = mapToStrings(count, validity) { i, out in
                 for part in parts { out.appendPartial(part[i]) }
                 out.finishRow()
-            }))
+            }
         default:
             preconditionFailure("\(f) is not a text function")
         }
+        return .string(.column(text))
     }
 
     /// A String column whose valid rows `body` appends (exactly one row per call).
@@ -82,7 +82,8 @@ enum _StringFunctions {
     {
         var out = [R](repeating: .zero, count: count)
         for i in 0..<count where validity?[i] ?? true { out[i] = body(i) }
-        return Column(name: "", buffer: PrimitiveBuffer(out), validity: validity ?? ValidityBitmap(repeating: true, count: count))
+        return Column(
+            name: "", buffer: PrimitiveBuffer(out), validity: validity ?? ValidityBitmap(repeating: true, count: count))
     }
 
     static func changeCase(_ bytes: ArraySlice<UInt8>, upper: Bool, into out: inout _StringBuilder) {
@@ -104,7 +105,9 @@ enum _StringFunctions {
             var lo = scalars.startIndex
             var hi = scalars.endIndex
             while lo < hi && scalars[lo].properties.isWhitespace { lo = scalars.index(after: lo) }
-            while hi > lo && scalars[scalars.index(before: hi)].properties.isWhitespace { hi = scalars.index(before: hi) }
+            while hi > lo && scalars[scalars.index(before: hi)].properties.isWhitespace {
+                hi = scalars.index(before: hi)
+            }
             out.append(s.utf8[lo..<hi])
             return
         }
