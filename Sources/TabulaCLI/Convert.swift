@@ -33,7 +33,8 @@ func runPipeline(
     _ pipeline: Pipeline, input: String, inputOptions: InputOptions, outputOptions: OutputOptions,
     common: CommonOptions, announce: Bool = false
 ) throws {
-    let reader = try inputOptions.openReader(input)
+    let reader = try inputOptions.openReader(
+        input, inferring: pipeline.columnsNeedingTypes(output: try outputOptions.format()))
     let writer = try outputOptions.openWriter(noHeader: inputOptions.noHeader, stringsOnly: inputOptions.noInfer)
     let bar = ProgressBar(total: reader.totalBytes, quiet: common.quiet)
     let summary: Pipeline.Summary

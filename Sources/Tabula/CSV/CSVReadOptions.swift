@@ -7,6 +7,10 @@ public struct CSVReadOptions: Sendable {
     public var hasHeader: Bool = true
     /// Whether to infer column types; when `false`, every column is `String` (pandas' `dtype=str`).
     public var infersTypes: Bool = true
+    /// Infer types only for these columns (`nil`: all). The others are read as String; their
+    /// text is kept exactly as read either way, so writing them back is unchanged. A pipeline that
+    /// writes CSV passes the columns its expressions read, and skips classifying the rest.
+    public var inferredColumns: Set<String>? = nil
     /// Types given by the user, by column name. Values are checked while reading: one that does
     /// not convert is an error naming its line and column.
     public var columnTypes: [String: ColumnType] = [:]

@@ -83,7 +83,8 @@ struct _CSVTableBuilder: _CSVRecordSink {
         fieldIndexOfBuilder = indices
         builders = indices.map {
             _CSVColumnBuilder(
-                name: names[$0], explicitType: options.columnTypes[names[$0]], infers: options.infersTypes)
+                name: names[$0], explicitType: options.columnTypes[names[$0]],
+                infers: options.infersTypes && (options.inferredColumns?.contains(names[$0]) ?? true))
         }
     }
 

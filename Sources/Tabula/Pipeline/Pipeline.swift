@@ -109,6 +109,29 @@ public struct Pipeline: Sendable {
         }
     }
 
+    /// The input columns whose types the steps need when writing `output`, or `nil` for all.
+    ///
+    /// CSV and TSV output write untouched columns as their text, so only the columns the
+    /// expressions read need types; JSON output writes typed values, so every column does. An
+    /// expression that does not parse gives `nil` (the run then reports its error).
+    public func columnsNeedingTypes(output: FileFormat?) -> Set<String>? {
+        guard output == nil || output?.kind == .csv || output?.kind == .tsv else { return nil }
+        var names = Set<String>()
+        for step in steps {
+            switch step {
+            case .assign(let text):
+                guard let assignment = try? Assignment.parse(text) else { return nil }
+                names.formUnion(assignment.expression.referencedColumns)
+            case .filter(let text):
+                guard let expression = try? Expression.parse(text) else { return nil }
+                names.formUnion(expression.referencedColumns)
+            case .select, .drop, .rename, .limit:
+                break
+            }
+        }
+        return names
+    }
+
     /// Applies the steps (except the row limit) to one chunk.
     ///
     /// - Parameter firstRow: the chunk's first row in the whole input, so that an error raised

@@ -115,11 +115,12 @@ struct InputOptions: ParsableArguments {
         return options
     }
 
-    /// Opens `path` for chunked reading.
-    func openReader(_ path: String) throws -> TableReader {
+    /// Opens `path` for chunked reading, inferring the types of `inferredColumns` only (`nil`: all).
+    func openReader(_ path: String, inferring inferredColumns: Set<String>? = nil) throws -> TableReader {
         let format = try format(for: path)
-        return try TableReader(
-            path: path, format: format, dialect: try dialect(for: format), options: try readOptions())
+        var options = try readOptions()
+        options.inferredColumns = inferredColumns
+        return try TableReader(path: path, format: format, dialect: try dialect(for: format), options: options)
     }
 }
 

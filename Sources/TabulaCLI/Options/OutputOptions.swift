@@ -32,15 +32,18 @@ struct OutputOptions: ParsableArguments {
         if !(1...9).contains(level) { throw ValidationError("--level must be 1 to 9, not \(level)") }
     }
 
+    /// The output format: --to, else what the name implies (`nil` when neither says).
+    func format() throws -> FileFormat? {
+        guard let to else { return FileFormat(path: output) }
+        guard let f = FileFormat(name: to) else {
+            throw CommandFailure("--to takes csv, tsv, jsonl, ndjson or json (optionally .gz), not '\(to)'")
+        }
+        return f
+    }
+
     /// Opens the output: format from --to or the name.
     func openWriter(noHeader: Bool, stringsOnly: Bool) throws -> TableWriter {
-        var format: FileFormat? = nil
-        if let to {
-            guard let f = FileFormat(name: to) else {
-                throw CommandFailure("--to takes csv, tsv, jsonl, ndjson or json (optionally .gz), not '\(to)'")
-            }
-            format = f
-        }
+        let format: FileFormat? = to == nil ? nil : try self.format()
         var options = TableWriteOptions()
         options.includesHeader = !noHeader
         options.nullText = outNull

@@ -110,6 +110,19 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
                 == "a type is given for 'amout' (Int64), but there is no such column (did you mean 'amount'?)")
     }
 
+    @Test func inferenceCanBeLimitedToTheColumnsAJobReads() throws {
+        var options = CSVReadOptions()
+        options.inferredColumns = ["a"]
+        let input = "a,b,c\n1,2.50,2024-01-05\n3,4,\n"
+        let df = try readBothWays(input, options: options)
+        #expect(df.columns.map(\.type) == [.int64, .string, .string])
+        #expect(try df.csvString() == input)
+        let pipeline = Pipeline(steps: [.assign("x = a * 2"), .filter("b > 1"), .select(["x"])])
+        #expect(pipeline.columnsNeedingTypes(output: FileFormat(.csv)) == ["a", "b"])
+        #expect(pipeline.columnsNeedingTypes(output: FileFormat(.jsonLines)) == nil)
+        #expect(Pipeline(steps: [.assign("x = ")]).columnsNeedingTypes(output: nil) == nil)
+    }
+
     @Test func nullTokensAreOptIn() throws {
         let plain = try readBothWays("a\nNA\n1\n")
         #expect(plain["a"].type == .string)
