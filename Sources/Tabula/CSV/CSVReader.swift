@@ -28,7 +28,7 @@ public final class CSVReader {
     private var finished = false
     private var checkedBOM = false
     private var emittedAny = false
-    private var previousTypes: [ColumnType]? = nil
+    private var previousTypes: [ColumnType?] = []
     /// Bytes of the source consumed so far (for progress).
     public private(set) var bytesConsumed = 0
     private let dialect: CSVDialect
@@ -105,9 +105,7 @@ public final class CSVReader {
         }
         if builder.rowCount == 0 && emittedAny { return nil }
         emittedAny = true
-        let frame = builder.makeFrame(widening: previousTypes)
-        previousTypes = frame.columns.map(\.type)
-        return frame
+        return builder.makeFrame(widening: &previousTypes)
     }
 
     /// Parallel mode: reads blocks of about 8 MiB and parses each on all processors; each part
@@ -118,7 +116,7 @@ public final class CSVReader {
             if finished {
                 if emittedAny { return nil }
                 emittedAny = true
-                return builder.makeFrame(widening: previousTypes)
+                return builder.makeFrame(widening: &previousTypes)
             }
             if buffer.count < Self.parallelBlockSize {
                 buffer._appendZeros(Self.parallelBlockSize - buffer.count)
@@ -145,9 +143,7 @@ public final class CSVReader {
             bytesConsumed += result.consumed
             tokenizer.line = result.endLine
             for part in result.parts where part.rowCount > 0 {
-                let frame = part.makeFrame(widening: previousTypes)
-                previousTypes = frame.columns.map(\.type)
-                pending.append(frame)
+                pending.append(part.makeFrame(widening: &previousTypes))
             }
             if eof && (start == end || result.consumed == 0) { finished = true }
         }
@@ -212,7 +208,9 @@ public final class CSVReader {
     static func concatenate(_ a: DataFrame, _ b: DataFrame) throws -> DataFrame {
         var columns: [AnyColumn] = []
         for (x, y) in zip(a.columns, b.columns) {
-            let type = _TypeInference.widen(x.type, y.type)
+            // An all-null column takes the other's type: it says nothing about its own.
+            let type =
+                x.nullCount == x.count ? y.type : y.nullCount == y.count ? x.type : _TypeInference.widen(x.type, y.type)
             columns.append(try x.converted(to: type).appending(y.converted(to: type)))
         }
         return DataFrame(unchecked: columns)

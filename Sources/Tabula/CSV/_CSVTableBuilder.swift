@@ -229,12 +229,28 @@ struct _CSVTableBuilder: _CSVRecordSink {
     }
 
     /// The frame from the builders, each column typed as inferred (or at least `minimumTypes`).
-    func makeFrame(widening previous: [ColumnType]? = nil) -> DataFrame {
+    func makeFrame() -> DataFrame {
+        var none: [ColumnType?] = []
+        return makeFrame(widening: &none)
+    }
+
+    /// The frame, each column typed no narrower than in the chunks before.
+    ///
+    /// - Parameter previous: per column, the type so far, `nil` while it has had no values
+    ///   (an all-null stretch says nothing about the type, so it neither narrows nor widens);
+    ///   updated with this chunk's types.
+    func makeFrame(widening previous: inout [ColumnType?]) -> DataFrame {
+        if previous.count < builders.count { previous += Array(repeating: nil, count: builders.count - previous.count) }
         var columns: [AnyColumn] = []
         for (i, b) in builders.enumerated() {
             var type = b.resolvedType
-            if let previous, i < previous.count, b.explicitType == nil {
-                type = b.inference.valueCount == 0 ? previous[i] : _TypeInference.widen(previous[i], type)
+            if b.explicitType == nil {
+                if b.inference.valueCount == 0 {
+                    type = previous[i] ?? type
+                } else {
+                    if let known = previous[i] { type = _TypeInference.widen(known, type) }
+                    previous[i] = type
+                }
             }
             columns.append(b.makeColumn(as: type))
         }

@@ -36,6 +36,8 @@ public struct TableSummarizer {
     struct Accumulator {
         var name: String
         var type: ColumnType
+        /// Whether ``type`` comes from a chunk with values.
+        var typed = false
         var count = 0
         var nulls = 0
         var hashes = Set<UInt64>()
@@ -73,9 +75,14 @@ public struct TableSummarizer {
             let box: Box
             if let k = index[column.name] {
                 box = accumulators[k]
-                box.a.type = _TypeInference.widen(box.a.type, column.type)
+                // An all-null stretch says nothing about the type.
+                if column.nullCount < column.count {
+                    box.a.type = box.a.typed ? _TypeInference.widen(box.a.type, column.type) : column.type
+                    box.a.typed = true
+                }
             } else {
                 box = Box(Accumulator(name: column.name, type: column.type))
+                box.a.typed = column.nullCount < column.count
                 index[column.name] = accumulators.count
                 accumulators.append(box)
             }

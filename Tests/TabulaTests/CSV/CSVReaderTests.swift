@@ -123,6 +123,31 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
         #expect(Pipeline(steps: [.assign("x = ")]).columnsNeedingTypes(output: nil) == nil)
     }
 
+    @Test func aChunkWhereAColumnIsAllNullDoesNotTurnItIntoText() throws {
+        // Streaming: the first chunk sees only nulls in `b`, the next sees numbers. The null
+        // stretch must not widen `b` to String (it did: String + Int64 → String).
+        let text = "a,b\n15,\nx,\n,7\n,8\n"
+        for parallel in [false, true] {
+            var options = CSVReadOptions()
+            options.chunkRowCount = 2
+            options.allowsParallelParsing = parallel
+            let reader = CSVReader(source: MemoryByteSource(text), options: options)
+            var types: [ColumnType] = []
+            while let chunk = try reader.next() { if chunk.rowCount > 0 { types.append(chunk["b"].type) } }
+            #expect(types.last == .int64, "parallel \(parallel)")
+            let all = try CSVReader(source: MemoryByteSource(text), options: options).readAll()
+            #expect(all["b"].type == .int64)
+            #expect(Array(try all["b", Int64.self]) == [nil, nil, 7, 8])
+        }
+        var options = CSVReadOptions()
+        options.chunkRowCount = 2
+        options.allowsParallelParsing = false
+        var summarizer = TableSummarizer()
+        let reader = CSVReader(source: MemoryByteSource(text), options: options)
+        while let chunk = try reader.next() { summarizer.add(chunk) }
+        #expect(summarizer.summaries().first { $0.name == "b" }?.type == .int64)
+    }
+
     @Test func nullTokensAreOptIn() throws {
         let plain = try readBothWays("a\nNA\n1\n")
         #expect(plain["a"].type == .string)
