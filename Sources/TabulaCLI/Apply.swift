@@ -16,10 +16,14 @@ struct Apply: ParsableCommand {
               tabula apply SampleData/sales.csv.gz -e 'total = qty * unit_price' --where 'paid' -o paid.jsonl
               tabula apply SampleData/sales.csv --where 'city = "Paris"' --select order_id,amount -o -
               cat SampleData/sales.csv | tabula apply - -e 'qty = coalesce(qty, 0)' -o - --to jsonl
+              tabula apply 'logs/*.csv.gz' -e 'amount = amount * 2' --out-dir doubled/   # many files at once
             """)
 
-    @Argument(help: ArgumentHelp("Input file (- for standard input).", valueName: "input"))
-    var input: String
+    @Argument(
+        help: ArgumentHelp(
+            "Input file (- for standard input); with --out-dir, several files or patterns like 'logs/*.csv.gz'.",
+            valueName: "input"))
+    var inputs: [String]
 
     @Option(
         name: [.short, .customLong("expr")],
@@ -36,6 +40,7 @@ struct Apply: ParsableCommand {
 
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var outputOptions: OutputOptions
+    @OptionGroup var batch: BatchOptions
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -46,7 +51,7 @@ struct Apply: ParsableCommand {
         var options = inputOptions
         options.limit = nil
         try runPipeline(
-            Pipeline(steps: steps), input: input, inputOptions: options, outputOptions: outputOptions,
-            common: common, announce: true)
+            Pipeline(steps: steps), inputs: inputs, inputOptions: options, outputOptions: outputOptions,
+            batch: batch, common: common, announce: true)
     }
 }

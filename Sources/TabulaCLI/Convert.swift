@@ -1,6 +1,10 @@
 import ArgumentParser
 import Tabula
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert a table between CSV, TSV, JSON Lines and JSON, plain or gzip.",
@@ -13,29 +17,62 @@ struct Convert: ParsableCommand {
               tabula convert SampleData/sales.csv -o sales.jsonl.gz --level 9
               tabula convert SampleData/inventory.tsv -o - --to csv
               tabula convert SampleData/sales.csv -o sales.jsonl --no-infer   # every value a JSON string
+              tabula convert 'logs/*.csv.gz' --to jsonl --out-dir json/        # each file to json/NAME.jsonl
             """)
 
-    @Argument(help: ArgumentHelp("Input file (- for standard input).", valueName: "input"))
-    var input: String
+    @Argument(
+        help: ArgumentHelp(
+            "Input file (- for standard input); with --out-dir, several files or patterns like 'logs/*.csv.gz'.",
+            valueName: "input"))
+    var inputs: [String]
 
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var outputOptions: OutputOptions
+    @OptionGroup var batch: BatchOptions
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         try runPipeline(
-            Pipeline(), input: input, inputOptions: inputOptions, outputOptions: outputOptions, common: common)
+            Pipeline(), inputs: inputs, inputOptions: inputOptions, outputOptions: outputOptions, batch: batch,
+            common: common, announce: batch.outDir != nil)
     }
 }
 
-/// Runs a streaming pipeline from `input` to the output and reports where it wrote.
+/// Runs a streaming pipeline from the inputs: one input to -o, or each input to its own file
+/// in --out-dir.
 func runPipeline(
-    _ pipeline: Pipeline, input: String, inputOptions: InputOptions, outputOptions: OutputOptions,
-    common: CommonOptions, announce: Bool = false
+    _ pipeline: Pipeline, inputs: [String], inputOptions: InputOptions, outputOptions: OutputOptions,
+    batch: BatchOptions, common: CommonOptions, announce: Bool = false
 ) throws {
+    if batch.outDir != nil {
+        try runBatch(
+            pipeline, patterns: inputs, inputOptions: inputOptions, outputOptions: outputOptions, batch: batch,
+            common: common)
+        return
+    }
+    let output = try outputOptions.requiredOutput()
+    guard inputs.count == 1 else {
+        throw CommandFailure(
+            "\(inputs.count) inputs but one output: use --out-dir DIR to write one output per input, "
+                + "or 'tabula concat' to join them into one")
+    }
+    let input = inputs[0]
+    if isGlobPattern(input) && access(input, F_OK) != 0 {
+        throw CommandFailure(
+            "'\(input)' is a pattern; use --out-dir DIR to write one output per matching file, "
+                + "or 'tabula concat' to join them into one")
+    }
     let reader = try inputOptions.openReader(
         input, inferring: pipeline.columnsNeedingTypes(output: try outputOptions.format()))
     let writer = try outputOptions.openWriter(noHeader: inputOptions.noHeader, stringsOnly: inputOptions.noInfer)
+    try runReporting(pipeline, reader: reader, writer: writer, common: common, announce: announce ? output : nil)
+}
+
+/// Runs `pipeline` with a progress bar; when `announce` names the output (not `-`), says how
+/// many rows it wrote there.
+func runReporting(
+    _ pipeline: Pipeline, reader: some TableSource, writer: TableWriter, common: CommonOptions, announce: String?
+) throws {
     let bar = ProgressBar(total: reader.totalBytes, quiet: common.quiet)
     let summary: Pipeline.Summary
     do {
@@ -45,7 +82,7 @@ func runPipeline(
         bar.finish()
         throw error
     }
-    if announce && outputOptions.output != "-" {
-        writeStandardError("wrote \(summary.rowsWritten) rows to \(outputOptions.output)\n")
+    if let announce, announce != "-" {
+        writeStandardError("wrote \(summary.rowsWritten) rows to \(announce)\n")
     }
 }

@@ -7,6 +7,11 @@ import Tabula
 
 /// Prints `tabula: error: <one line>` on stderr.
 func reportError(_ error: Error) {
+    writeStandardError("tabula: error: \(errorMessage(error))\n")
+}
+
+/// The one-line message for an error.
+func errorMessage(_ error: Error) -> String {
     var message: String
     switch error {
     case let e as CSVError: message = e.description
@@ -27,7 +32,12 @@ func reportError(_ error: Error) {
     if let first = message.first, first.isUppercase, !message.hasPrefix("I/O") {
         message = first.lowercased() + message.dropFirst()
     }
-    writeStandardError("tabula: error: \(message)\n")
+    return message
+}
+
+/// A failure already reported on stderr: the command only exits with `status`.
+struct AlreadyReported: Error {
+    var status: Int32 = 1
 }
 
 /// An error the CLI itself raises, with its one-line message.

@@ -1,3 +1,4 @@
+import Dispatch
 import Tabula
 
 #if canImport(Glibc)
@@ -5,8 +6,10 @@ import Tabula
 #endif
 
 /// A progress line on stderr (bytes read of the total, rate, ETA), shown only when stderr is
-/// a terminal and `--quiet` is not given; erased when the work ends.
-final class ProgressBar {
+/// a terminal and `--quiet` is not given; erased when the work ends. Safe to update from
+/// several threads.
+final class ProgressBar: @unchecked Sendable {
+    private let lock = DispatchSemaphore(value: 1)
     private let total: Int?
     private let enabled: Bool
     private let start = ProgressBar.now()
@@ -26,6 +29,8 @@ final class ProgressBar {
 
     func update(_ bytes: Int) {
         guard enabled else { return }
+        lock.wait()
+        defer { lock.signal() }
         let t = Self.now()
         guard t - lastDraw >= 0.1 else { return }
         lastDraw = t
@@ -46,9 +51,17 @@ final class ProgressBar {
         drawn = true
     }
 
-    func finish() {
+    /// Erases the bar (to print a line); the next update draws it again.
+    func clear() {
+        guard enabled else { return }
+        lock.wait()
+        defer { lock.signal() }
         if drawn { writeStandardError("\r\u{1B}[K") }
+        drawn = false
+        lastDraw = 0
     }
+
+    func finish() { clear() }
 
     static func bytes(_ n: Int) -> String {
         let units = ["B", "KB", "MB", "GB", "TB"]

@@ -18,13 +18,15 @@ struct TabulaCommand: ParsableCommand {
             Examples:
               tabula apply SampleData/sales.csv -e 'amount = amount * 2' -e 'user = upper(user)' -o out.csv
               tabula convert SampleData/sales.csv.gz -o sales.jsonl
+              tabula apply 'logs/*.csv.gz' -e 'amount = amount * 2' --out-dir doubled/
+              tabula concat SampleData/sales.csv SampleData/sales.csv.gz -o both.csv
               tabula head SampleData/sales.csv -n 5
               tabula schema SampleData/inventory.tsv
               tabula describe SampleData/sales.csv
               cat SampleData/sales.csv | tabula apply - -e 'qty = qty + 1' -o - --to jsonl
             """,
         version: "0.1.0",
-        subcommands: [Apply.self, Convert.self, Head.self, Schema.self, Describe.self]
+        subcommands: [Apply.self, Convert.self, Concat.self, Head.self, Schema.self, Describe.self]
     )
 
     /// Runs the command; every failure is one `tabula: error: …` line on stderr and a non-zero exit.
@@ -32,6 +34,8 @@ struct TabulaCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let reported as AlreadyReported {
+            Glibc.exit(reported.status)
         } catch {
             if exitCode(for: error) == .success {
                 exit(withError: error)  // --help, --version

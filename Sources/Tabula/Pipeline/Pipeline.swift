@@ -49,7 +49,7 @@ public struct Pipeline: Sendable {
     /// and aborts it (no output left behind) on any error.
     ///
     /// - Parameter progress: called after each chunk with the bytes read so far.
-    public func run(reader: TableReader, writer: TableWriter, progress: ((Int) -> Void)? = nil) throws -> Summary {
+    public func run(reader: some TableSource, writer: TableWriter, progress: ((Int) -> Void)? = nil) throws -> Summary {
         var summary = Summary()
         do {
             var remaining = steps.compactMap { step -> Int? in
@@ -174,7 +174,7 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
 
 /// Reads chunks on a background thread into a bounded queue.
 final class _ChunkQueue: @unchecked Sendable {
-    private let reader: TableReader
+    private let reader: any TableSource
     private let depth: Int
     private var items: [(DataFrame, Int)] = []
     private var failure: Error? = nil
@@ -186,7 +186,7 @@ final class _ChunkQueue: @unchecked Sendable {
     private let finishedReading = DispatchSemaphore(value: 0)
     private var started = false
 
-    init(reader: TableReader, depth: Int) {
+    init(reader: any TableSource, depth: Int) {
         self.reader = reader
         self.depth = depth
         // Created at 0 and raised to `depth`: libdispatch traps when a semaphore is destroyed
@@ -197,7 +197,8 @@ final class _ChunkQueue: @unchecked Sendable {
 
     func start() {
         started = true
-        DispatchQueue.global().async { self.produce() }
+        // Its own thread: the reader blocks while the queue is full.
+        _ = _Thread { self.produce() }
     }
 
     private func produce() {

@@ -5,7 +5,7 @@
 /// let reader = try TableReader(path: "logs.csv.gz")
 /// while let chunk = try reader.next() { … }
 /// ```
-public final class TableReader {
+public final class TableReader: TableSource {
     /// The file read (`-` for standard input).
     public let path: String
     /// The format read.
@@ -36,11 +36,33 @@ public final class TableReader {
         let file: FileByteSource = path == "-" ? .standardInput() : try FileByteSource(path: path)
         counter = _CountingByteSource(file)
         let source = try decodingInput(file, reading: counter, path: path)
+        backend = try Self.backend(source: source, format: format, dialect: dialect, options: options, path: path)
+    }
+
+    /// Reads a table from any byte source: a socket, a generator, bytes in memory. The bytes are
+    /// taken as they come (wrap a compressed source in ``GzipReader`` first).
+    ///
+    /// ```swift
+    /// let reader = try TableReader(source: MemoryByteSource("a,b\n1,2\n"))
+    /// ```
+    public init(
+        source: ByteSource, format: FileFormat = FileFormat(.csv), dialect: CSVDialect? = nil,
+        options: CSVReadOptions = CSVReadOptions()
+    ) throws {
+        path = source.name
+        self.format = format
+        counter = _CountingByteSource(source)
+        backend = try Self.backend(source: counter, format: format, dialect: dialect, options: options, path: path)
+    }
+
+    private static func backend(
+        source: ByteSource, format: FileFormat, dialect: CSVDialect?, options: CSVReadOptions, path: String
+    ) throws -> Backend {
         switch format.kind {
         case .csv, .tsv:
-            backend = .csv(CSVReader(source: source, dialect: dialect ?? format.dialect!, options: options))
+            return .csv(CSVReader(source: source, dialect: dialect ?? format.dialect!, options: options))
         case .jsonLines:
-            backend = .jsonLines(JSONLinesReader(source: source, options: options))
+            return .jsonLines(JSONLinesReader(source: source, options: options))
         case .json:
             throw TabulaError(
                 .unsupportedFormat, "\(path): reading a JSON array is not supported; use JSON Lines (.jsonl)")
@@ -58,7 +80,7 @@ public final class TableReader {
     /// Bytes read from the file so far (compressed bytes for a gzip file).
     public var bytesRead: Int { counter.count }
     /// The file's size, when it is a regular file.
-    public var totalBytes: Int? { counter.base.fileSize }
+    public var totalBytes: Int? { (counter.base as? FileByteSource)?.fileSize }
 
     /// Reads the rest into one frame.
     public func readAll() throws -> DataFrame {
@@ -69,12 +91,45 @@ public final class TableReader {
     }
 }
 
+/// A sequence of table chunks a ``Pipeline`` can run over: a ``TableReader``, a
+/// ``ConcatenatedReader``, or a source of your own.
+public protocol TableSource: AnyObject {
+    /// The next chunk, or `nil` at the end.
+    func next() throws -> DataFrame?
+    /// Bytes consumed so far (for progress).
+    var bytesRead: Int { get }
+    /// The bytes there are to consume, when known.
+    var totalBytes: Int? { get }
+}
+
+extension TableReader {
+    /// The column names of a table file, read from its header (CSV, TSV) or from its rows
+    /// (JSON Lines, whose names are the keys of its objects).
+    public static func columnNames(
+        path: String, format: FileFormat? = nil, dialect: CSVDialect? = nil,
+        options: CSVReadOptions = CSVReadOptions()
+    ) throws -> [String] {
+        var options = options
+        options.inferredColumns = []
+        let format = format ?? FileFormat(path: path) ?? FileFormat(.csv)
+        if format.kind == .csv || format.kind == .tsv { options.rowLimit = 0 }
+        let reader = try TableReader(path: path, format: format, dialect: dialect, options: options)
+        var names: [String] = []
+        var seen = Set<String>()
+        while let chunk = try reader.next() {
+            for name in chunk.columnNames where seen.insert(name).inserted { names.append(name) }
+            if options.rowLimit == 0 { break }
+        }
+        return names
+    }
+}
+
 /// Counts the bytes read from a file.
 final class _CountingByteSource: ByteSource {
-    let base: FileByteSource
+    let base: any ByteSource
     private(set) var count = 0
     var name: String { base.name }
-    init(_ base: FileByteSource) { self.base = base }
+    init(_ base: any ByteSource) { self.base = base }
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = try base.read(into: buffer)
         count += n

@@ -35,7 +35,9 @@ public final class TableWriter {
     ///   - path: the file, or `-` for standard output.
     ///   - format: the format; by default the one the name implies (`.gz` compresses).
     /// - Throws: ``TabulaError`` when the format is unknown or the file cannot be created.
-    public init(path: String, format: FileFormat? = nil, options: TableWriteOptions = TableWriteOptions()) throws {
+    public convenience init(path: String, format: FileFormat? = nil, options: TableWriteOptions = TableWriteOptions())
+        throws
+    {
         guard let format = format ?? FileFormat(path: path) ?? (path == "-" ? FileFormat(.csv) : nil) else {
             throw TabulaError(
                 .unsupportedFormat,
@@ -45,9 +47,21 @@ public final class TableWriter {
         guard (1...9).contains(options.compressionLevel) else {
             throw TabulaError(.invalidArgument, "compression level must be 1 to 9, not \(options.compressionLevel)")
         }
+        let sink: ByteSink = path == "-" ? FileDescriptorSink.standardOutput() : try AtomicFileSink(path: path)
+        self.init(sink: sink, format: format, options: options, path: path)
+    }
+
+    /// Writes a table to any byte sink (`format.isCompressed` adds gzip in front of it). The
+    /// writer finishes or aborts the sink with itself.
+    public convenience init(sink: ByteSink, format: FileFormat, options: TableWriteOptions = TableWriteOptions()) {
+        self.init(sink: sink, format: format, options: options, path: sink.name)
+    }
+
+    private init(sink: ByteSink, format: FileFormat, options: TableWriteOptions, path: String) {
+        precondition((1...9).contains(options.compressionLevel), "compression level must be 1 to 9")
         self.path = path
         self.format = format
-        var sink: ByteSink = path == "-" ? FileDescriptorSink.standardOutput() : try AtomicFileSink(path: path)
+        var sink = sink
         if format.isCompressed { sink = GzipWriter(sink, level: options.compressionLevel) }
         switch format.kind {
         case .csv, .tsv:

@@ -43,3 +43,37 @@ struct _UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+/// A thread of its own, for work that blocks (waits on a queue or on I/O): blocking a
+/// Dispatch worker starves the pool, which grows only slowly on Linux.
+final class _Thread: @unchecked Sendable {
+    private var thread = pthread_t()
+    private let body: @Sendable () -> Void
+
+    /// Starts `body` on a new thread.
+    init(_ body: @escaping @Sendable () -> Void) {
+        self.body = body
+        let box = Unmanaged.passRetained(self)
+        let status = pthread_create(
+            &thread, nil,
+            { raw in
+                let me = Unmanaged<_Thread>.fromOpaque(raw!).takeRetainedValue()
+                me.body()
+                return nil
+            }, box.toOpaque())
+        if status != 0 {
+            box.release()
+            body()  // No thread to be had: run it here rather than not at all.
+            joined = true
+        }
+    }
+
+    private var joined = false
+
+    /// Waits for the body to end.
+    func join() {
+        guard !joined else { return }
+        joined = true
+        pthread_join(thread, nil)
+    }
+}

@@ -2,7 +2,7 @@ import ArgumentParser
 import Tabula
 
 /// Flags for every verb that reads a table.
-struct InputOptions: ParsableArguments {
+struct InputOptions: ParsableArguments, Sendable {
     @Option(
         name: .customLong("from"),
         help: ArgumentHelp("Input format when the name does not say (csv, tsv, jsonl).", valueName: "format"))

@@ -2,13 +2,13 @@ import ArgumentParser
 import Tabula
 
 /// Flags for every verb that writes a table.
-struct OutputOptions: ParsableArguments {
+struct OutputOptions: ParsableArguments, Sendable {
     @Option(
         name: [.short, .customLong("output")],
         help: ArgumentHelp(
             "Output file (- for standard output). Its name sets the format: .csv .tsv .jsonl .ndjson .json, optionally .gz.",
             valueName: "file"))
-    var output: String
+    var output: String?
 
     @Option(
         name: .customLong("to"),
@@ -32,17 +32,26 @@ struct OutputOptions: ParsableArguments {
         if !(1...9).contains(level) { throw ValidationError("--level must be 1 to 9, not \(level)") }
     }
 
+    /// The output file, which the verb requires.
+    func requiredOutput() throws -> String {
+        guard let output else {
+            throw CommandFailure("give the output file with -o FILE (- for standard output)")
+        }
+        return output
+    }
+
     /// The output format: --to, else what the name implies (`nil` when neither says).
-    func format() throws -> FileFormat? {
-        guard let to else { return FileFormat(path: output) }
+    func format(path: String? = nil) throws -> FileFormat? {
+        guard let to else { return (path ?? output).flatMap { FileFormat(path: $0) } }
         guard let f = FileFormat(name: to) else {
             throw CommandFailure("--to takes csv, tsv, jsonl, ndjson or json (optionally .gz), not '\(to)'")
         }
         return f
     }
 
-    /// Opens the output: format from --to or the name.
-    func openWriter(noHeader: Bool, stringsOnly: Bool) throws -> TableWriter {
+    /// Opens the output (`path`, by default -o): format from --to or the name.
+    func openWriter(path: String? = nil, noHeader: Bool, stringsOnly: Bool) throws -> TableWriter {
+        let output = try path ?? requiredOutput()
         let format: FileFormat? = to == nil ? nil : try self.format()
         var options = TableWriteOptions()
         options.includesHeader = !noHeader
