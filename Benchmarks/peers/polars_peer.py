@@ -1,6 +1,7 @@
 """polars side of the Tabula benchmarks: python polars_peer.py OP INPUT [OUTPUT].
 
-OP: parse | apply | apply_stream | convert | convert_stream | filter_group | sort.
+OP: parse | apply | apply_stream | convert | convert_stream | filter_group | sort,
+or apply_many INPUT_DIR OUTPUT_DIR (every *.csv in INPUT_DIR, one after the other).
 An output name ending in .gz is written gzip level 6. Exit 3 means "this polars
 cannot do that" (the harness reports it as skipped, not failed).
 """
@@ -37,6 +38,12 @@ def main(op, src, dst=None):
             .sort("city")
             .collect()
         )
+    elif op == "apply_many":
+        import glob
+        import os
+
+        for path in sorted(glob.glob(os.path.join(src, "*.csv"))):
+            transform(pl.read_csv(path)).write_csv(os.path.join(dst, os.path.basename(path)))
     elif op == "sort":
         pl.read_csv(src).sort("amount", descending=True).write_csv(dst, **write_options(dst))
     else:
