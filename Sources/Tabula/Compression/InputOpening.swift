@@ -10,7 +10,8 @@
 /// ```
 ///
 /// - Parameter path: the file's path, or `-` for standard input.
-/// - Returns: a ``FileByteSource``, or a ``GzipReader`` over one.
+/// - Returns: a ``FileByteSource``, or a ``GzipReader`` over one (read ahead on a thread of its
+///   own: ``PrefetchingByteSource``).
 /// - Throws: ``TabulaError`` (`io`) when the file cannot be opened or read; ``GzipError`` when
 ///   the name ends in `.gz` and the content is empty (`emptyFile`), cut inside the magic bytes
 ///   (`truncated`) or not gzip (`notGzip`).
@@ -23,7 +24,8 @@ public func openInputSource(path: String) throws -> ByteSource {
 /// `file` starts with the gzip magic bytes; the `.gz` name checks of ``openInputSource(path:)``.
 func decodingInput(_ file: FileByteSource, reading source: ByteSource, path: String) throws -> ByteSource {
     let head = try file.peek(2)
-    if GzipReader.isGzip(head) { return try GzipReader(source) }
+    // Decompressing on a thread of its own puts inflate on the second core.
+    if GzipReader.isGzip(head) { return PrefetchingByteSource(try GzipReader(source)) }
     guard path != "-", path.lowercased().hasSuffix(".gz") else { return source }
     if head.isEmpty {
         throw GzipError.emptyFile(path: path)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Reads a table file of any supported format in chunks: CSV, TSV (plain or gzip, detected by
 /// the bytes), JSON Lines.
 ///
@@ -127,12 +129,14 @@ extension TableReader {
 /// Counts the bytes read from a file.
 final class _CountingByteSource: ByteSource {
     let base: any ByteSource
-    private(set) var count = 0
+    /// Atomic: a prefetching thread may read while the consumer asks for the count.
+    private let counted = Atomic<Int>(0)
+    var count: Int { counted.load(ordering: .relaxed) }
     var name: String { base.name }
     init(_ base: any ByteSource) { self.base = base }
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = try base.read(into: buffer)
-        count += n
+        counted.add(n, ordering: .relaxed)
         return n
     }
 }

@@ -70,6 +70,13 @@ final class _Thread: @unchecked Sendable {
 
     private var joined = false
 
+    /// Lets the thread end on its own; it cannot be joined afterwards.
+    func detach() {
+        guard !joined else { return }
+        joined = true
+        pthread_detach(thread)
+    }
+
     /// Waits for the body to end.
     func join() {
         guard !joined else { return }
