@@ -121,7 +121,7 @@ public final class CSVReader {
                 return builder.makeFrame(widening: previousTypes)
             }
             if buffer.count < Self.parallelBlockSize {
-                buffer.append(contentsOf: repeatElement(0, count: Self.parallelBlockSize - buffer.count))
+                buffer._appendZeros(Self.parallelBlockSize - buffer.count)
             }
             try fill(minimum: nil)
             if !checkedBOM {
@@ -169,7 +169,7 @@ public final class CSVReader {
                 headerDone = true
                 return true
             }
-            if end - start == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            if end - start == buffer.count { buffer._appendZeros(buffer.count) }
             tokenizer.line = 1
             return false
         }
@@ -232,7 +232,7 @@ public final class CSVReader {
             start = 0
             end = count
         }
-        if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        if end == buffer.count { buffer._appendZeros(buffer.count) }
         while end < buffer.count && !eof {
             let n = try buffer.withUnsafeMutableBytes { raw in
                 try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))

@@ -123,7 +123,7 @@ func _readWhole(_ source: ByteSource) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: size + 1)
         var filled = 0
         while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 1 << 16))) }
+            if filled == bytes.count { bytes._appendZeros(max(bytes.count, 1 << 16)) }
             let n = try bytes.withUnsafeMutableBytes { raw in
                 try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
             }

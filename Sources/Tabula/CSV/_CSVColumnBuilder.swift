@@ -50,9 +50,9 @@ struct _CSVColumnBuilder: Sendable {
         }
         let capacity = c.replacesInvalidUTF8 ? total &* 3 : total
         let byteStart = text.bytes.count
-        text.bytes.append(contentsOf: repeatElement(0, count: capacity))
+        text.bytes._appendZeros(capacity)
         let offsetStart = text.offsets.count
-        text.offsets.append(contentsOf: repeatElement(0, count: rows))
+        text.offsets._appendZeros(rows)
         var bits = [UInt64](repeating: 0, count: (rows + 63) >> 6)
         var nulls = 0
         var candidates = inference.candidates

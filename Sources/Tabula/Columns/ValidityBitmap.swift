@@ -70,7 +70,7 @@ public struct ValidityBitmap: Sendable, Hashable {
         if !valid {
             let newCount = count + n
             let needed = (newCount + 63) >> 6
-            if needed > words.count { words.append(contentsOf: repeatElement(0, count: needed - words.count)) }
+            if needed > words.count { words._appendZeros(needed - words.count) }
             count = newCount
             nullCount += n
             return

@@ -101,7 +101,7 @@ public final class JSONLinesReader {
                 end -= start
                 start = 0
             }
-            if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            if end == buffer.count { buffer._appendZeros(buffer.count) }
             let n = try buffer.withUnsafeMutableBytes { raw in
                 try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
             }

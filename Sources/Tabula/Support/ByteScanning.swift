@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Word-at-a-time (SWAR) byte search: the tokenizer's inner loop.
 ///
 /// Each function has a scalar twin with the same contract; tests compare them on random input.
@@ -112,5 +118,19 @@ enum _ByteScanning {
             i += length
         }
         return nil
+    }
+}
+
+extension Array where Element: FixedWidthInteger {
+    /// Appends `count` zeros with one `memset`: `append(contentsOf: repeatElement(0, …))`
+    /// goes element by element through generic code in debug builds, seconds for a few MiB.
+    mutating func _appendZeros(_ count: Int) {
+        guard count > 0 else { return }
+        let zeros = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // SAFETY: the buffer has room for `count` elements; all-zero bytes are the value 0.
+            memset(buffer.baseAddress!, 0, count * MemoryLayout<Element>.stride)
+            initialized = count
+        }
+        append(contentsOf: zeros)
     }
 }

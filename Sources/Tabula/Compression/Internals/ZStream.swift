@@ -246,7 +246,7 @@ enum _GzipDeflate {
             stream.pointee.avail_in = uInt(input.count)
             defer { stream.pointee.next_in = nil }
             while true {
-                if produced == output.count { output.append(contentsOf: repeatElement(0, count: 1 << 16)) }
+                if produced == output.count { output._appendZeros(1 << 16) }
                 let room = output.count - produced
                 let rc = output.withUnsafeMutableBytes { out in
                     // SAFETY: produced + room == out.count, so zlib writes inside the array.
