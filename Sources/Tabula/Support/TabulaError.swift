@@ -14,6 +14,8 @@ public struct TabulaError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidArgument = Code(name: "invalidArgument")
         public static let io = Code(name: "io")
         public static let unsupportedFormat = Code(name: "unsupportedFormat")
+        /// A result does not fit its type (an Int64 sum outside Int64).
+        public static let overflow = Code(name: "overflow")
     }
 
     public var code: Code

@@ -1,0 +1,176 @@
+extension DataFrame {
+    /// The rows ordered by `keys`: by the first key, ties by the second, and so on.
+    ///
+    /// The sort is stable: rows equal on every key keep their order. See ``SortKey`` for the
+    /// order of each type (strings by UTF-8 bytes; NaN after every number, before nulls placed
+    /// last; nulls last by default in both directions). Text read from a file is compared as the
+    /// type it holds and stays text in the result.
+    ///
+    /// ```swift
+    /// let top = try sales.sorted(by: [SortKey("amount", descending: true)]).prefix(10)
+    /// ```
+    ///
+    /// - Parameter keys: the columns to sort by, most significant first; none keeps the order.
+    /// - Returns: a frame with the same columns and the rows reordered.
+    /// - Throws: ``TabulaError`` (`columnNotFound`, with a suggestion) for an unknown column.
+    /// - Complexity: O(n × keys) for numeric keys (radix sort on two threads for large frames);
+    ///   string keys sort on an eight-byte prefix and compare whole strings only within ties.
+    public func sorted(by keys: [SortKey]) throws -> DataFrame {
+        if keys.isEmpty { return self }
+        let permutation = try _sortPermutation(keys).map { Int($0) }
+        return _gatheringInParallel(rows: permutation)
+    }
+
+    /// The rows ordered by one column.
+    ///
+    /// - Throws: ``TabulaError`` for an unknown column.
+    public func sorted(by column: String, descending: Bool = false) throws -> DataFrame {
+        try sorted(by: [SortKey(column, descending: descending)])
+    }
+
+    /// The row order ``sorted(by:)`` produces: element `i` is the index of the row that goes
+    /// `i`-th.
+    ///
+    /// - Throws: ``TabulaError`` for an unknown column.
+    public func sortedIndices(by keys: [SortKey]) throws -> [Int] {
+        try _sortPermutation(keys).map { Int($0) }
+    }
+
+    /// The rows at `rows`, gathering columns on all processors when the frame is large.
+    func _gatheringInParallel(rows: [Int]) -> DataFrame {
+        if rows.count < 50_000 || columns.count < 2 { return gathering(rows: rows) }
+        let columns = self.columns
+        return DataFrame(unchecked: _parallelMap(count: columns.count) { columns[$0].gather(rows) })
+    }
+
+    func _sortPermutation(_ keys: [SortKey]) throws -> [Int32] {
+        let columns = try keys.map { try column(named: $0.column) }
+        precondition(rowCount < Int(Int32.max), "sorting supports up to \(Int32.max) rows")
+        var permutation = Array(0..<Int32(rowCount))
+        // Least significant key first: each stable pass keeps the order of the passes before it.
+        for (key, column) in zip(keys, columns).reversed() {
+            permutation = _SortPass.sort(permutation, by: column.materialized(), key)
+        }
+        return permutation
+    }
+}
+
+/// One stable sort of a row permutation by one column.
+enum _SortPass {
+    static func sort(_ rows: [Int32], by column: AnyColumn, _ key: SortKey) -> [Int32] {
+        let validity = column.validity
+        var valued: [Int32]
+        var nulls: [Int32] = []
+        if validity.allValid {
+            valued = rows
+        } else {
+            valued = []
+            valued.reserveCapacity(rows.count - validity.nullCount)
+            nulls.reserveCapacity(validity.nullCount)
+            for r in rows {
+                if validity[Int(r)] { valued.append(r) } else { nulls.append(r) }
+            }
+        }
+        let descending = key.descending
+        switch column.storage {
+        case .int64(let c):
+            let v = c.buffer.values
+            valued = byWords(valued, descending) { UInt64(bitPattern: v[$0]) ^ (1 << 63) }
+        case .timestamp(let c):
+            let v = c.buffer.values
+            valued = byWords(valued, descending) { UInt64(bitPattern: v[$0].microsecondsSinceEpoch) ^ (1 << 63) }
+        case .bool(let c):
+            let v = c.buffer.values
+            valued = byWords(valued, descending) { v[$0] ? 1 : 0 }
+        case .double(let c):
+            let v = c.buffer.values
+            valued = byDoubles(valued, v, descending)
+        case .string(let c):
+            valued = byStrings(valued, c.buffer, descending)
+        case .text:
+            preconditionFailure("sort passes take materialized columns")
+        }
+        if nulls.isEmpty { return valued }
+        return key.nulls == .first ? nulls + valued : valued + nulls
+    }
+
+    private static func byWords(_ rows: [Int32], _ descending: Bool, _ word: (Int) -> UInt64) -> [Int32] {
+        var keys = rows.map { descending ? ~word(Int($0)) : word(Int($0)) }
+        var payload = rows
+        _RadixSort.sort(keys: &keys, payload: &payload)
+        return payload
+    }
+
+    /// The order-preserving word of a Double: flip every bit of negatives, the sign bit of the
+    /// rest; -0.0 is 0.0.
+    @inline(__always)
+    static func orderedWord(_ x: Double) -> UInt64 {
+        let bits = (x == 0 ? 0.0 : x).bitPattern
+        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+    }
+
+    private static func byDoubles(_ rows: [Int32], _ v: [Double], _ descending: Bool) -> [Int32] {
+        var keys = [UInt64](repeating: 0, count: rows.count)
+        for (i, r) in rows.enumerated() {
+            let x = v[Int(r)]
+            // NaN sorts after every number in both directions.
+            keys[i] = x.isNaN ? .max : descending ? ~orderedWord(x) : orderedWord(x)
+        }
+        var payload = rows
+        _RadixSort.sort(keys: &keys, payload: &payload)
+        return payload
+    }
+
+    /// Sorts by the first eight bytes (big-endian, zero-padded), then sorts each run of equal
+    /// prefixes by whole strings.
+    private static func byStrings(_ rows: [Int32], _ buffer: StringBuffer, _ descending: Bool) -> [Int32] {
+        var keys = [UInt64](repeating: 0, count: rows.count)
+        buffer.bytes.withUnsafeBytes { raw in
+            for (i, r) in rows.enumerated() {
+                let range = buffer.byteRange(Int(r))
+                var prefix: UInt64 = 0
+                var shift: UInt64 = 56
+                // SAFETY: range comes from the buffer's own offsets.
+                for b in raw[range.lowerBound..<min(range.upperBound, range.lowerBound + 8)] {
+                    prefix |= UInt64(b) << shift
+                    shift &-= 8
+                }
+                keys[i] = descending ? ~prefix : prefix
+            }
+        }
+        var payload = rows
+        _RadixSort.sort(keys: &keys, payload: &payload)
+        var start = 0
+        while start < payload.count {
+            var end = start + 1
+            while end < payload.count && keys[end] == keys[start] { end += 1 }
+            if end - start > 1 {
+                // Within a run the order so far is the stable order: ties keep their position.
+                let run = Array(payload[start..<end])
+                let order = (0..<run.count).sorted { a, b in
+                    let c = compareBytes(buffer, Int(run[a]), Int(run[b]))
+                    if c != 0 { return descending ? c > 0 : c < 0 }
+                    return a < b
+                }
+                for (k, o) in order.enumerated() { payload[start + k] = run[o] }
+            }
+            start = end
+        }
+        return payload
+    }
+
+    /// The three-way comparison of slots `i` and `j` by UTF-8 bytes (shorter prefix first).
+    static func compareBytes(_ buffer: StringBuffer, _ i: Int, _ j: Int) -> Int {
+        let a = buffer.byteRange(i)
+        let b = buffer.byteRange(j)
+        return buffer.bytes.withUnsafeBytes { raw in
+            let n = min(a.count, b.count)
+            for k in 0..<n {
+                let x = raw[a.lowerBound + k]
+                let y = raw[b.lowerBound + k]
+                if x != y { return x < y ? -1 : 1 }
+            }
+            return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+        }
+    }
+}
