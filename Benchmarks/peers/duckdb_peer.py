@@ -1,9 +1,10 @@
 """DuckDB side of the Tabula benchmarks: python duckdb_peer.py OP INPUT [OUTPUT].
 
-OP: parse | apply | convert | filter_group | sort. Reads with read_csv (type
+OP: parse | apply | convert | filter_group | sort | join. Reads with read_csv (type
 sniffing on), writes with COPY ... TO; an output name ending in .gz gets
 COMPRESSION gzip (DuckDB picks the level).
 """
+import os
 import sys
 
 import duckdb
@@ -31,6 +32,9 @@ def main(op, src, dst=None):
         query = f"SELECT city, sum(amount), avg(qty) FROM {table} WHERE flag GROUP BY city ORDER BY city"
         for row in duckdb.sql(query).fetchall():
             print(row)
+    elif op == "join":
+        users = lit(os.path.join(os.path.dirname(src), "users.csv"))
+        copy(f"SELECT * FROM {table} AS s LEFT JOIN read_csv({users}) AS u USING (\"user\")", dst)
     elif op == "sort":
         copy(f"SELECT * FROM {table} ORDER BY amount DESC", dst)
     else:

@@ -1,8 +1,9 @@
 """pandas side of the Tabula benchmarks: python pandas_peer.py OP INPUT [OUTPUT].
 
-OP: parse | apply | convert | filter_group | sort. An output name ending in .gz is
+OP: parse | apply | convert | filter_group | sort | join. An output name ending in .gz is
 written gzip level 6 (pandas' own default would be 9).
 """
+import os
 import sys
 
 import pandas as pd
@@ -26,6 +27,9 @@ def main(op, src, dst=None):
     elif op == "filter_group":
         df = pd.read_csv(src)
         print(df[df["flag"]].groupby("city").agg(amount_sum=("amount", "sum"), qty_mean=("qty", "mean")))
+    elif op == "join":
+        users = pd.read_csv(os.path.join(os.path.dirname(src), "users.csv"))
+        write(pd.read_csv(src).merge(users, on="user", how="left"), dst)
     elif op == "sort":
         write(pd.read_csv(src).sort_values("amount", ascending=False), dst)
     else:

@@ -1,10 +1,12 @@
 """polars side of the Tabula benchmarks: python polars_peer.py OP INPUT [OUTPUT].
 
-OP: parse | apply | apply_stream | convert | convert_stream | filter_group | sort,
+OP: parse | apply | apply_stream | convert | convert_stream | filter_group | sort | join,
 or apply_many INPUT_DIR OUTPUT_DIR (every *.csv in INPUT_DIR, one after the other).
 An output name ending in .gz is written gzip level 6. Exit 3 means "this polars
 cannot do that" (the harness reports it as skipped, not failed).
 """
+import glob
+import os
 import sys
 
 import polars as pl
@@ -39,11 +41,11 @@ def main(op, src, dst=None):
             .collect()
         )
     elif op == "apply_many":
-        import glob
-        import os
-
         for path in sorted(glob.glob(os.path.join(src, "*.csv"))):
             transform(pl.read_csv(path)).write_csv(os.path.join(dst, os.path.basename(path)))
+    elif op == "join":
+        users = pl.read_csv(os.path.join(os.path.dirname(src), "users.csv"))
+        pl.read_csv(src).join(users, on="user", how="left").write_csv(dst, **write_options(dst))
     elif op == "sort":
         pl.read_csv(src).sort("amount", descending=True).write_csv(dst, **write_options(dst))
     else:

@@ -9,13 +9,16 @@ struct Apply: ParsableCommand {
             results. Columns no expression touches are written back exactly as read. Streams
             chunk by chunk in bounded memory. See Docs/expressions.md for the language.
 
-            Steps run in this order: -e assignments, --where, --select, --limit.
+            Steps run in this order: -e assignments, --where, --select, --sort, --limit.
+            Everything but --sort streams; --sort holds the table (or, with --limit, only the
+            first rows) in memory, within --memory-limit.
 
             Examples:
               tabula apply SampleData/sales.csv -e 'amount = amount * 2' -e 'user = upper(user)' -o out.csv
               tabula apply SampleData/sales.csv.gz -e 'total = qty * unit_price' --where 'paid' -o paid.jsonl
               tabula apply SampleData/sales.csv --where 'city = "Paris"' --select order_id,amount -o -
               cat SampleData/sales.csv | tabula apply - -e 'qty = coalesce(qty, 0)' -o - --to jsonl
+              tabula apply SampleData/sales.csv -e 'total = qty * unit_price' --sort=-total --limit 3 -o -
               tabula apply 'logs/*.csv.gz' -e 'amount = amount * 2' --out-dir doubled/   # many files at once
             """)
 
@@ -38,6 +41,15 @@ struct Apply: ParsableCommand {
     @Option(help: ArgumentHelp("Keep only these columns, in this order (after the expressions).", valueName: "a,b,…"))
     var select: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Sort by these columns: name, -name or name:desc, comma-separated (write --sort=-name).",
+            valueName: "keys"))
+    var sort: String?
+
+    @Option(help: ArgumentHelp("Most memory --sort may hold (e.g. 512M, 2G; default half the RAM).", valueName: "size"))
+    var memoryLimit: String?
+
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var outputOptions: OutputOptions
     @OptionGroup var batch: BatchOptions
@@ -47,11 +59,14 @@ struct Apply: ParsableCommand {
         var steps: [Pipeline.Step] = expressions.map { .assign($0) }
         if let predicate { steps.append(.filter(predicate)) }
         if let select { steps.append(.select(splitList(select))) }
+        if let sort { steps.append(.sort(try parseSortKeys([sort], descending: false, nullsFirst: false))) }
         if let limit = inputOptions.limit { steps.append(.limit(limit)) }
         var options = inputOptions
         options.limit = nil
+        var pipeline = Pipeline(steps: steps)
+        pipeline.memoryLimit = try memoryLimit.map(parseMemorySize) ?? defaultMemoryLimit()
         try runPipeline(
-            Pipeline(steps: steps), inputs: inputs, inputOptions: options, outputOptions: outputOptions,
+            pipeline, inputs: inputs, inputOptions: options, outputOptions: outputOptions,
             batch: batch, common: common, announce: true)
     }
 }

@@ -20,13 +20,19 @@ struct TabulaCommand: ParsableCommand {
               tabula convert SampleData/sales.csv.gz -o sales.jsonl
               tabula apply 'logs/*.csv.gz' -e 'amount = amount * 2' --out-dir doubled/
               tabula concat SampleData/sales.csv SampleData/sales.csv.gz -o both.csv
+              tabula group SampleData/sales.csv --by city --agg 'total = sum(amount)' --agg 'orders = count()'
+              tabula sort SampleData/sales.csv --by=-amount --limit 5 -o -
+              tabula count SampleData/sales.csv --by city
               tabula head SampleData/sales.csv -n 5
               tabula schema SampleData/inventory.tsv
               tabula describe SampleData/sales.csv
               cat SampleData/sales.csv | tabula apply - -e 'qty = qty + 1' -o - --to jsonl
             """,
         version: "0.1.0",
-        subcommands: [Apply.self, Convert.self, Concat.self, Head.self, Schema.self, Describe.self]
+        subcommands: [
+            Apply.self, Convert.self, Concat.self, Sort.self, Group.self, Join.self, Unique.self, Count.self, Head.self,
+            Schema.self, Describe.self,
+        ]
     )
 
     /// Runs the command; every failure is one `tabula: error: …` line on stderr and a non-zero exit.

@@ -29,7 +29,9 @@ func expectOneLineError(
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: tabula"))
         #expect(result.stdout.contains("tabula apply SampleData/sales.csv"))
-        for verb in ["apply", "convert", "head", "schema", "describe"] {
+        for verb in [
+            "apply", "convert", "concat", "sort", "group", "join", "unique", "count", "head", "schema", "describe",
+        ] {
             #expect(result.stdout.contains("  \(verb)"), "verb \(verb)")
             let help = try runTabula([verb, "--help"])
             #expect(help.status == 0)

@@ -192,17 +192,10 @@ public final class CSVReader {
 
     /// Reads all remaining chunks into one frame.
     public func readAll() throws -> DataFrame {
-        var result = DataFrame()
-        var first = true
-        while let chunk = try next() {
-            if first {
-                result = chunk
-                first = false
-            } else {
-                result = try Self.concatenate(result, chunk)
-            }
-        }
-        return result
+        var chunks: [DataFrame] = []
+        while let chunk = try next() { chunks.append(chunk) }
+        // The first chunk carries the columns even when there are no rows.
+        return chunks.count == 1 ? chunks[0] : try DataFrame(stacking: chunks)
     }
 
     static func concatenate(_ a: DataFrame, _ b: DataFrame) throws -> DataFrame {

@@ -150,15 +150,48 @@ public struct StringBuffer: _ColumnBuffer, Equatable {
     }
 
     public func gather(_ indices: some Collection<Int>) -> Self {
-        var result = StringBuffer()
-        result.offsets.reserveCapacity(indices.count + 1)
-        bytes.withUnsafeBytes { raw in
-            for i in indices {
-                result.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offsets[i]..<offsets[i + 1]]))
-                result.offsets.append(result.bytes.count)
+        // Two passes: the new offsets (which give the size), then the bytes into a buffer
+        // allocated once. Short strings are copied without a call to memmove.
+        let n = indices.count
+        var newOffsets = [Int](repeating: 0, count: n + 1)
+        offsets.withUnsafeBufferPointer { from in
+            newOffsets.withUnsafeMutableBufferPointer { to in
+                var total = 0
+                var k = 0
+                for i in indices {
+                    precondition(i >= 0 && i < from.count - 1, "row \(i) out of range")
+                    total &+= from[i &+ 1] &- from[i]
+                    k &+= 1
+                    to[k] = total
+                }
             }
         }
-        return result
+        let total = newOffsets[n]
+        let newBytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            bytes.withUnsafeBufferPointer { src in
+                offsets.withUnsafeBufferPointer { from in
+                    guard let dst = out.baseAddress, let base = src.baseAddress else { return }
+                    var at = 0
+                    for i in indices {
+                        let start = from[i]
+                        let length = from[i &+ 1] &- start
+                        // SAFETY: the first pass checked i and summed these lengths into `total`.
+                        if length <= 16 {
+                            var j = 0
+                            while j < length {
+                                dst[at &+ j] = base[start &+ j]
+                                j &+= 1
+                            }
+                        } else {
+                            (dst + at).update(from: base + start, count: length)
+                        }
+                        at &+= length
+                    }
+                }
+            }
+            initialized = total
+        }
+        return StringBuffer(bytes: newBytes, offsets: newOffsets)
     }
 
     public func slotEqual(_ i: Int, _ other: Self, _ j: Int) -> Bool {

@@ -387,18 +387,18 @@ extension DataFrame {
         var columns: [AnyColumn] = []
         for name in order {
             let type = types[name]!
-            var acc: AnyColumn? = nil
+            var parts: [AnyColumn] = []
             for f in frames {
-                let part: AnyColumn
                 if let c = f.indexOfColumn(name).map({ f.columns[$0] }) {
-                    part = try c.converted(to: type)
+                    parts.append(try c.converted(to: type))
                 } else {
-                    part = AnyColumn(
-                        text: Column<String>(name: name, contents: repeatElement(nil, count: f.rowCount)), as: type)
+                    parts.append(
+                        AnyColumn(
+                            text: Column<String>(name: name, contents: repeatElement(nil, count: f.rowCount)), as: type)
+                    )
                 }
-                acc = try acc.map { try $0.appending(part) } ?? part
             }
-            columns.append(acc!)
+            columns.append(try AnyColumn(stacking: parts))
         }
         self.init(unchecked: columns)
     }

@@ -29,11 +29,18 @@ public struct Pipeline: Sendable {
         case rename([(String, String)])
         /// Keep at most this many rows in all (the input stops being read once reached).
         case limit(Int)
+        /// Sort the whole table (stable). The steps before it stream; it collects their
+        /// output (or, followed by a limit, only the top rows), and the steps after it run on
+        /// the sorted table.
+        case sort([SortKey])
     }
 
     public var steps: [Step]
     /// Parsed chunks that may wait between the reading and the writing thread.
     public var queueDepth = 2
+    /// The most memory, in bytes, that whole-table work (a sort) may hold; past it the run
+    /// stops with an error that says so. `nil`: no limit.
+    public var memoryLimit: Int? = nil
 
     public init(steps: [Step] = []) { self.steps = steps }
 
@@ -50,6 +57,9 @@ public struct Pipeline: Sendable {
     ///
     /// - Parameter progress: called after each chunk with the bytes read so far.
     public func run(reader: some TableSource, writer: TableWriter, progress: ((Int) -> Void)? = nil) throws -> Summary {
+        if steps.contains(where: { if case .sort = $0 { true } else { false } }) {
+            return try runSorting(reader: reader, writer: writer, progress: progress)
+        }
         var summary = Summary()
         do {
             var remaining = steps.compactMap { step -> Int? in
@@ -125,6 +135,8 @@ public struct Pipeline: Sendable {
             case .filter(let text):
                 guard let expression = try? Expression.parse(text) else { return nil }
                 names.formUnion(expression.referencedColumns)
+            case .sort(let keys):
+                names.formUnion(keys.map(\.column))
             case .select, .drop, .rename, .limit:
                 break
             }
@@ -155,6 +167,7 @@ public struct Pipeline: Sendable {
             case .drop(let names): for name in names { try frame.removeColumn(named: name) }
             case .rename(let pairs): for (old, new) in pairs { try frame.renameColumn(old, to: new) }
             case .limit: break
+            case .sort(let keys): frame = try frame.sorted(by: keys)
             }
         }
         return frame

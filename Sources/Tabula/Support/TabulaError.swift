@@ -16,6 +16,8 @@ public struct TabulaError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedFormat = Code(name: "unsupportedFormat")
         /// A result does not fit its type (an Int64 sum outside Int64).
         public static let overflow = Code(name: "overflow")
+        /// Whole-table work would need more memory than allowed.
+        public static let memoryLimit = Code(name: "memoryLimit")
     }
 
     public var code: Code

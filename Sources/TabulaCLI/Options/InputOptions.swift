@@ -115,12 +115,41 @@ struct InputOptions: ParsableArguments, Sendable {
         return options
     }
 
-    /// Opens `path` for chunked reading, inferring the types of `inferredColumns` only (`nil`: all).
-    func openReader(_ path: String, inferring inferredColumns: Set<String>? = nil) throws -> TableReader {
+    /// Opens `path` for chunked reading, inferring the types of `inferredColumns` only (`nil`:
+    /// all), and, when `reading` is given and the user chose no --columns, reading only the
+    /// columns it names that the file has (a CSV or TSV file's header says which). A needed
+    /// name that is neither in the file nor among `created` (assignment targets) reads every
+    /// column, so that the error about it can suggest from all of them.
+    func openReader(
+        _ path: String, inferring inferredColumns: Set<String>? = nil, reading needed: Set<String>? = nil,
+        created: Set<String> = []
+    ) throws -> TableReader {
         let format = try format(for: path)
+        let dialect = try dialect(for: format)
         var options = try readOptions()
         options.inferredColumns = inferredColumns
-        return try TableReader(path: path, format: format, dialect: try dialect(for: format), options: options)
+        let kind = (format ?? FileFormat(.csv)).kind
+        if let needed, columns == nil, path != "-", kind == .csv || kind == .tsv {
+            let names = try TableReader.columnNames(path: path, format: format, dialect: dialect, options: options)
+            let known = Set(names).union(created)
+            if !needed.isSubset(of: known) {
+                return try TableReader(path: path, format: format, dialect: dialect, options: options)
+            }
+            var chosen = names.filter { needed.contains($0) }
+            if chosen.isEmpty, let first = names.first { chosen = [first] }  // rows still need a column
+            if chosen.count < names.count { options.selectedColumns = chosen }
+        }
+        return try TableReader(path: path, format: format, dialect: dialect, options: options)
+    }
+
+    /// Reads all of `path` into one frame (whole-file parsing on all processors for files).
+    func readWhole(_ path: String) throws -> DataFrame {
+        let format = try format(for: path)
+        let dialect = try dialect(for: format)
+        if path == "-" {
+            return try TableReader(path: path, format: format, dialect: dialect, options: try readOptions()).readAll()
+        }
+        return try DataFrame(contentsOfFile: path, format: format, dialect: dialect, options: try readOptions())
     }
 }
 
