@@ -91,7 +91,6 @@ func runBatch(
         return sum + (stat(path, &st) == 0 ? Int(st.st_size) : 0)
     }
     let bar = ProgressBar(total: totalBytes, quiet: common.quiet)
-    let needed = pipeline.columnsNeedingTypes(output: format ?? jobs.first.flatMap { FileFormat(path: $0.output) })
     let start = ProgressBar.now()
     let outcomes = pipeline.run(
         files: jobs, concurrency: batch.jobs,
@@ -99,6 +98,8 @@ func runBatch(
             if sameFile(job.input, job.output) {
                 throw CommandFailure("\(job.input): the output would overwrite it; choose another --out-dir")
             }
+            // Each output's own format: CSV outputs need only the columns the steps read typed.
+            let needed = pipeline.columnsNeedingTypes(output: format ?? FileFormat(path: job.output))
             return try inputOptions.openReader(job.input, inferring: needed)
         },
         openWriter: { job in

@@ -43,6 +43,11 @@ import Testing
         defer { dir.cleanUp() }
         let a = try dir.write("a.csv", "x\n1\n")
         let b = try dir.write("b.tsv", "x\n2\n")
+        // Without --to each output keeps its input's format; the JSON one gets typed values.
+        let c = try dir.write("c.jsonl", "{\"x\":3,\"y\":\"z\"}\n")
+        let kept = try runTabula(["convert", a, c, "--out-dir", dir.path("same"), "-q"])
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(try String(contentsOfFile: dir.path("same/c.jsonl"), encoding: .utf8) == "{\"x\":3,\"y\":\"z\"}\n")
         let result = try runTabula(["convert", a, b, "--to", "jsonl.gz", "--out-dir", dir.path("json"), "-q"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.hasPrefix("2 files: 2 written to \(dir.path("json")); 2 rows, "))
