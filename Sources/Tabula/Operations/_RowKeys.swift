@@ -90,19 +90,6 @@ struct _KeyColumn: Sendable {
             }
         }
     }
-
-    /// Whether row `i` of this column and row `j` of `other` (same kind) hold equal keys.
-    @inline(__always)
-    func equals(_ i: Int, _ other: _KeyColumn, _ j: Int) -> Bool {
-        let a = validity[i]
-        let b = other.validity[j]
-        if !a || !b { return a == b }
-        switch (values, other.values) {
-        case (.words(let x), .words(let y)): return x[i] == y[j]
-        case (.strings(let x), .strings(let y)): return _Hash.bytesEqual(x, i, y, j)
-        default: return false
-        }
-    }
 }
 
 /// The hash functions behind the key tables: a multiply-xorshift mixer for words and an
