@@ -31,8 +31,10 @@ struct _KeyColumn: Sendable {
     /// - Parameter promotingToDouble: store Int64 values as Doubles (joins of Int64 with Double keys).
     init(_ column: AnyColumn, promotingToDouble: Bool = false) {
         name = column.name
-        validity = column.validity
-        switch column.materialized().storage {
+        // Text that does not convert becomes null, so the validity is the converted column's.
+        let converted = column.materialized()
+        validity = converted.validity
+        switch converted.storage {
         case .int64(let c):
             if promotingToDouble {
                 type = .double
