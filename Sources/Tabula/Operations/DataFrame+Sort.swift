@@ -41,7 +41,7 @@ extension DataFrame {
         var permutation = Array(0..<Int32(rowCount))
         // Least significant key first: each stable pass keeps the order of the passes before it.
         for (key, column) in zip(keys, columns).reversed() {
-            permutation = _SortPass.sort(permutation, by: column.materialized(), key)
+            permutation = _SortPass.sort(permutation, by: column._materializedInParallel(), key)
         }
         return permutation
     }

@@ -32,7 +32,7 @@ struct _KeyColumn: Sendable {
     init(_ column: AnyColumn, promotingToDouble: Bool = false) {
         name = column.name
         // Text that does not convert becomes null, so the validity is the converted column's.
-        let converted = column.materialized()
+        let converted = column._materializedInParallel()
         validity = converted.validity
         switch converted.storage {
         case .int64(let c):

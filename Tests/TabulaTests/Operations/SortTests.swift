@@ -206,3 +206,23 @@ func referenceSortedIndices(_ frame: DataFrame, _ keys: [SortKey]) -> [Int] {
         }
     }
 }
+
+@Suite struct ParallelConversionTests {
+    /// Large enough for the two-processor path; includes text that does not convert.
+    @Test(arguments: [ColumnType.int64, .double, .bool, .timestamp])
+    func parallelConversionEqualsMaterialized(type: ColumnType) throws {
+        var random = RandomFrames(seed: 77)
+        let samples: [ColumnType: [String]] = [
+            .int64: ["007", "-12", "9223372036854775807", "x", "1.5", ""],
+            .double: ["1.50", "-0", "1e300", "nan", "abc", "7"],
+            .bool: ["true", "false", "TRUE", "0", "maybe", "1"],
+            .timestamp: ["2024-01-02", "2024-01-02T03:04:05Z", "2024-13-01", "x", "1999-12-31 23:59"],
+        ]
+        let texts: [String?] = (0..<150_000).map { _ in random.chance(0.1) ? nil : random.pick(samples[type]!) }
+        let column = AnyColumn(text: Column<String>(name: "c", contents: texts), as: type)
+        let parallel = column._materializedInParallel()
+        #expect(!parallel.isDeferredText)
+        #expect(parallel == column.materialized())
+        #expect(parallel.nullCount == column.materialized().nullCount)
+    }
+}
