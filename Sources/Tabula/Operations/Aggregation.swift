@@ -64,7 +64,7 @@ public struct Aggregation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses the text the CLI takes: `name = function(column)`, `function(column)`,
-    /// `column:function`, or `name = count()`.
+    /// `column:function`, or `name = count()` (also `count(*)` or `count`).
     ///
     /// Names and columns may be written in backticks (`` `unit price`:sum ``); a column name
     /// inside parentheses may also hold spaces as is. Function names ignore case and accept
@@ -87,7 +87,8 @@ public struct Aggregation: Sendable, Hashable, CustomStringConvertible {
         if body.hasSuffix(")"), let open = body.firstIndex(of: "(") {
             function = try _Spec.function(body[..<open].trimmingWhitespace(), in: text)
             let inside = body[body.index(after: open)..<body.index(before: body.endIndex)].trimmingWhitespace()
-            if !inside.isEmpty { column = _Spec.unquote(inside) }
+            // `count(*)` is SQL's spelling of count().
+            if !inside.isEmpty && !(function == .count && inside == "*") { column = _Spec.unquote(inside) }
         } else if body.contains("(") {
             throw _Spec.error(text, "expected ')' at the end")
         } else if let colon = body.lastIndex(of: ":") {

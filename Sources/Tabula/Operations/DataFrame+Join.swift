@@ -79,7 +79,7 @@ extension DataFrame {
         }
         let pairs = _JoinPairs.make(
             left: leftKeys, leftCount: rowCount, right: rightKeys, rightCount: other.rowCount, how: how)
-        if how == .semi || how == .anti { return gathering(rows: pairs.left) }
+        if how == .semi || how == .anti { return _gathered(pairs.left.map { Int32($0) }) }
         return try _assembleJoin(other, keys: keys, pairs: pairs, how: how, suffixes: suffixes)
     }
 
@@ -92,19 +92,21 @@ extension DataFrame {
         let rightColumns = other.columns.filter { !rightKeyNames.contains($0.name) }
         let clashing = Set(rightColumns.map(\.name)).intersection(columnNames)
         let coalesce = how == .right || how == .outer
+        let leftRows = pairs.left.map { Int32($0) }
+        let rightRows = pairs.right.map { Int32($0) }
         var output: [AnyColumn] = []
         for column in columns {
             var out: AnyColumn
             if coalesce, let rightName = rightKeyFor[column.name] {
-                out = Self._coalesce(column, pairs.left, other[rightName], pairs.right)
+                out = Self._coalesce(column, leftRows, other[rightName], rightRows)
             } else {
-                out = Self._gatherOrNull(column, pairs.left)
+                out = column._gathered(leftRows)
             }
             if clashing.contains(column.name) { out.name += suffixes.left }
             output.append(out)
         }
         for column in rightColumns {
-            var out = Self._gatherOrNull(column, pairs.right)
+            var out = column._gathered(rightRows)
             if clashing.contains(column.name) { out.name += suffixes.right }
             output.append(out)
         }
@@ -117,26 +119,10 @@ extension DataFrame {
         return DataFrame(unchecked: output)
     }
 
-    /// The rows of `column` at `indices`, null where an index is -1 (text stays text).
-    static func _gatherOrNull(_ column: AnyColumn, _ indices: [Int]) -> AnyColumn {
-        guard indices.contains(-1) else { return column.gather(indices) }
-        let nullRow: AnyColumn
-        switch column.storage {
-        case .int64: nullRow = AnyColumn(Column<Int64>(name: column.name, contents: [nil]))
-        case .double: nullRow = AnyColumn(Column<Double>(name: column.name, contents: [nil]))
-        case .bool: nullRow = AnyColumn(Column<Bool>(name: column.name, contents: [nil]))
-        case .string: nullRow = AnyColumn(Column<String>(name: column.name, contents: [nil]))
-        case .timestamp: nullRow = AnyColumn(Column<Timestamp>(name: column.name, contents: [nil]))
-        case .text(_, let t): nullRow = AnyColumn(text: Column<String>(name: column.name, contents: [nil]), as: t)
-        }
-        // The null row sits after the column's rows, where -1 points.
-        let extended = try! column.appending(nullRow)
-        let n = column.count
-        return extended.gather(indices.map { $0 < 0 ? n : $0 })
-    }
-
     /// The left key where the left row exists, else the right key (Int64 with Double gives Double).
-    static func _coalesce(_ left: AnyColumn, _ leftRows: [Int], _ right: AnyColumn, _ rightRows: [Int]) -> AnyColumn {
+    static func _coalesce(_ left: AnyColumn, _ leftRows: [Int32], _ right: AnyColumn, _ rightRows: [Int32])
+        -> AnyColumn
+    {
         var a = left
         var b = right
         b.name = a.name
@@ -144,9 +130,9 @@ extension DataFrame {
             a = _asDoubles(a)
             b = _asDoubles(b)
         }
-        let n = a.count
+        let n = Int32(a.count)
         let both = try! a.appending(b)
-        return both.gather(zip(leftRows, rightRows).map { l, r in l >= 0 ? l : n + r })
+        return both._gathered(zip(leftRows, rightRows).map { l, r in l >= 0 ? l : n + r })
     }
 
     private static func _asDoubles(_ column: AnyColumn) -> AnyColumn {

@@ -17,8 +17,7 @@ extension DataFrame {
     ///   string keys sort on an eight-byte prefix and compare whole strings only within ties.
     public func sorted(by keys: [SortKey]) throws -> DataFrame {
         if keys.isEmpty { return self }
-        let permutation = try _sortPermutation(keys).map { Int($0) }
-        return _gatheringInParallel(rows: permutation)
+        return _gathered(try _sortPermutation(keys))
     }
 
     /// The rows ordered by one column.
@@ -36,20 +35,13 @@ extension DataFrame {
         try _sortPermutation(keys).map { Int($0) }
     }
 
-    /// The rows at `rows`, gathering columns on all processors when the frame is large.
-    func _gatheringInParallel(rows: [Int]) -> DataFrame {
-        if rows.count < 50_000 || columns.count < 2 { return gathering(rows: rows) }
-        let columns = self.columns
-        return DataFrame(unchecked: _parallelMap(count: columns.count) { columns[$0].gather(rows) })
-    }
-
     func _sortPermutation(_ keys: [SortKey]) throws -> [Int32] {
         let columns = try keys.map { try column(named: $0.column) }
         precondition(rowCount < Int(Int32.max), "sorting supports up to \(Int32.max) rows")
         var permutation = Array(0..<Int32(rowCount))
         // Least significant key first: each stable pass keeps the order of the passes before it.
         for (key, column) in zip(keys, columns).reversed() {
-            permutation = _SortPass.sort(permutation, by: column.materialized(), key)
+            permutation = _SortPass.sort(permutation, by: column._materializedInParallel(), key)
         }
         return permutation
     }
@@ -121,42 +113,65 @@ enum _SortPass {
         return payload
     }
 
-    /// Sorts by the first eight bytes (big-endian, zero-padded), then sorts each run of equal
-    /// prefixes by whole strings.
+    /// Sorts by the first eight bytes (big-endian, zero-padded), then refines each run of
+    /// equal prefixes (see ``refine(_:_:_:depth:descending:)``).
     private static func byStrings(_ rows: [Int32], _ buffer: StringBuffer, _ descending: Bool) -> [Int32] {
-        var keys = [UInt64](repeating: 0, count: rows.count)
+        var payload = rows
+        refine(&payload, 0..<payload.count, buffer, depth: 0, descending: descending)
+        return payload
+    }
+
+    /// Sorts `rows[range]` stably by whole strings, knowing they share their first `depth` × 8
+    /// bytes: a run whose strings are all equal stays as it is (the common case for keys with
+    /// few distinct values); a small or deep run is sorted by comparison; a large one is radix
+    /// sorted on its next eight bytes and each run of equal chunks refined in turn.
+    private static func refine(
+        _ rows: inout [Int32], _ range: Range<Int>, _ buffer: StringBuffer, depth: Int, descending: Bool
+    ) {
+        if range.count < 2 { return }
+        let first = Int(rows[range.lowerBound])
+        if depth > 0 && range.allSatisfy({ _Hash.bytesEqual(buffer, Int(rows[$0]), buffer, first) }) { return }
+        if depth >= 4 || (depth > 0 && range.count <= 32) {
+            // Within a run the order so far is the stable order: ties keep their position.
+            let run = Array(rows[range])
+            let order = (0..<run.count).sorted { a, b in
+                let c = compareBytes(buffer, Int(run[a]), Int(run[b]))
+                if c != 0 { return descending ? c > 0 : c < 0 }
+                return a < b
+            }
+            for (k, o) in order.enumerated() { rows[range.lowerBound + k] = run[o] }
+            return
+        }
+        var keys = [UInt64](repeating: 0, count: range.count)
         buffer.bytes.withUnsafeBytes { raw in
-            for (i, r) in rows.enumerated() {
-                let range = buffer.byteRange(Int(r))
-                var prefix: UInt64 = 0
+            for (i, r) in rows[range].enumerated() {
+                let slot = buffer.byteRange(Int(r))
+                let from = slot.lowerBound + depth * 8
+                var chunk: UInt64 = 0
                 var shift: UInt64 = 56
-                // SAFETY: range comes from the buffer's own offsets.
-                for b in raw[range.lowerBound..<min(range.upperBound, range.lowerBound + 8)] {
-                    prefix |= UInt64(b) << shift
-                    shift &-= 8
+                if from < slot.upperBound {
+                    // SAFETY: from..<upperBound lies inside the slot's own byte range.
+                    for b in raw[from..<min(slot.upperBound, from + 8)] {
+                        chunk |= UInt64(b) << shift
+                        shift &-= 8
+                    }
                 }
-                keys[i] = descending ? ~prefix : prefix
+                keys[i] = descending ? ~chunk : chunk
             }
         }
-        var payload = rows
+        var payload = Array(rows[range])
         _RadixSort.sort(keys: &keys, payload: &payload)
+        rows.replaceSubrange(range, with: payload)
         var start = 0
-        while start < payload.count {
+        while start < keys.count {
             var end = start + 1
-            while end < payload.count && keys[end] == keys[start] { end += 1 }
+            while end < keys.count && keys[end] == keys[start] { end += 1 }
             if end - start > 1 {
-                // Within a run the order so far is the stable order: ties keep their position.
-                let run = Array(payload[start..<end])
-                let order = (0..<run.count).sorted { a, b in
-                    let c = compareBytes(buffer, Int(run[a]), Int(run[b]))
-                    if c != 0 { return descending ? c > 0 : c < 0 }
-                    return a < b
-                }
-                for (k, o) in order.enumerated() { payload[start + k] = run[o] }
+                let base = range.lowerBound
+                refine(&rows, (base + start)..<(base + end), buffer, depth: depth + 1, descending: descending)
             }
             start = end
         }
-        return payload
     }
 
     /// The three-way comparison of slots `i` and `j` by UTF-8 bytes (shorter prefix first).

@@ -29,7 +29,7 @@ extension DataFrame {
     /// - Complexity: O(rows × key columns) expected.
     public func unique(by columns: [String]? = nil, keep: DuplicateKeep = .first) throws -> DataFrame {
         let rows = try uniqueRowIndices(by: columns, keep: keep)
-        return rows.count == rowCount ? self : gathering(rows: rows)
+        return rows.count == rowCount ? self : _gathered(rows.map { Int32($0) })
     }
 
     /// The indices of the rows ``unique(by:keep:)`` keeps, ascending.

@@ -166,7 +166,7 @@ public struct GroupAccumulator: Sendable {
                 values.append(done)
                 continue
             }
-            let column = try frame.column(named: name).materialized()
+            let column = try frame.column(named: name)._materializedInParallel()
             try Self.check(a, takes: column.type)
             materialized[name] = column
             values.append(column)

@@ -201,13 +201,13 @@ struct _MomentsState: _AggregateState {
         means._grow(to: groupCount, with: 0)
         m2._grow(to: groupCount, with: 0)
         guard let column else { return }
-        let values = _doubles(column)
+        let values = _doubles(column, rows)
         let validity = column.validity
         let allValid = validity.allValid
         let base = rows.lowerBound
         for i in groups.indices where allValid || validity[base + i] {
             let g = Int(groups[i])
-            let x = values[base + i]
+            let x = values[i]
             counts[g] += 1
             let delta = x - means[g]
             means[g] += delta / counts[g]
@@ -250,12 +250,14 @@ struct _MedianState: _AggregateState {
 
     mutating func add(_ column: AnyColumn?, rows: Range<Int>, groups: [Int32], groupCount: Int) {
         guard let column else { return }
-        let doubles = _doubles(column)
+        let doubles = _doubles(column, rows)
         let validity = column.validity
         let allValid = validity.allValid
         let base = rows.lowerBound
+        values.reserveCapacity(values.count + rows.count)
+        self.groups.reserveCapacity(self.groups.count + rows.count)
         for i in groups.indices where allValid || validity[base + i] {
-            values.append(doubles[base + i])
+            values.append(doubles[i])
             self.groups.append(groups[i])
         }
     }
@@ -289,12 +291,13 @@ struct _MedianState: _AggregateState {
     }
 }
 
-/// The values of a numeric or Bool column as Doubles (placeholders in null slots).
-func _doubles(_ column: AnyColumn) -> [Double] {
+/// The values in `rows` of a numeric or Bool column as Doubles (placeholders in null slots),
+/// element `i` for row `rows.lowerBound + i`.
+func _doubles(_ column: AnyColumn, _ rows: Range<Int>) -> [Double] {
     switch column.storage {
-    case .double(let c): return c.buffer.values
-    case .int64(let c): return c.buffer.values.map { Double($0) }
-    case .bool(let c): return c.buffer.values.map { $0 ? 1 : 0 }
+    case .double(let c): return Array(c.buffer.values[rows])
+    case .int64(let c): return c.buffer.values[rows].map { Double($0) }
+    case .bool(let c): return c.buffer.values[rows].map { $0 ? 1 : 0 }
     default: preconditionFailure("numeric aggregations take Int64, Double or Bool")
     }
 }

@@ -4,20 +4,25 @@
 /// ```
 /// slots:   [ -1 | 1 | -1 | 0 | 2 | -1 | … ]   linear probing; a slot holds a group id
 /// hashes:  [ h0, h1, h2 ]                      per group, so growing needs no rehash
-/// keys:    one typed store per key column     group g's key is row g of every store
+/// store:   the distinct keys, group g in row g
 /// ```
-/// Groups are compared column by column on typed words or bytes, never through `Any`.
+/// One key column is stored as it is (words or bytes + offsets). Several key columns (or none)
+/// are encoded row by row into one byte string (see ``_RowEncoding``), so every probe compares
+/// one typed word or one byte range, never values through `Any`.
 struct _GroupTable: Sendable {
     /// The key columns' names and types, fixed by the first rows added.
     private(set) var names: [String]
     private(set) var types: [ColumnType]
-    private var isString: [Bool]
-    private var words: [[UInt64]]
-    private var strings: [StringBuffer]
-    private var validity: [ValidityBitmap]
-    private(set) var hashes: [UInt64] = []
-    private var slots: [Int32]
-    private var mask: Int
+    /// Whether keys are stored encoded (any number of key columns but one).
+    let isEncoded: Bool
+    /// The stored keys: `words[0]` or `strings[0]` and `validity[0]` (arrays of one, so the
+    /// probe can move them out and back without copying).
+    var words: [[UInt64]] = [[]]
+    var strings: [StringBuffer] = [StringBuffer()]
+    var validity: [ValidityBitmap] = [ValidityBitmap()]
+    var hashes: [UInt64] = []
+    var slots: [Int32]
+    var mask: Int
 
     /// The number of groups.
     var count: Int { hashes.count }
@@ -26,172 +31,199 @@ struct _GroupTable: Sendable {
     init(shapedLike keys: [_KeyColumn], capacity: Int = 16) {
         names = keys.map(\.name)
         types = keys.map(\.type)
-        isString = keys.map {
-            if case .strings = $0.values { return true }
-            return false
-        }
-        words = Array(repeating: [], count: keys.count)
-        strings = Array(repeating: StringBuffer(), count: keys.count)
-        validity = Array(repeating: ValidityBitmap(), count: keys.count)
+        isEncoded = keys.count != 1
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = Array(repeating: -1, count: size)
         mask = size - 1
     }
 
-    /// Whether `keys` have the kinds this table stores (same count, same word/bytes split).
+    /// Whether `keys` have the types this table stores.
     func accepts(_ keys: [_KeyColumn]) -> Bool {
-        guard keys.count == types.count else { return false }
-        for (i, key) in keys.enumerated() where key.type != types[i] { return false }
-        return true
+        keys.count == types.count && zip(keys, types).allSatisfy { $0.type == $1 }
     }
 
     /// The group id of each row in `rows`, adding a group for every key not seen before.
     ///
     /// - Parameter skipNullKeys: give rows with a null in any key the id `-1` instead of a group.
-    /// - Complexity: O(`rows.count`) expected.
+    /// - Complexity: O(`rows.count` × key columns) expected.
     mutating func assign(_ keys: [_KeyColumn], rows: Range<Int>, skipNullKeys: Bool = false) -> [Int32] {
         precondition(accepts(keys), "key kinds differ from the table's")
-        let hashes = _rowHashes(keys, rows: rows)
-        let anyNull = skipNullKeys ? _anyNull(keys, rows: rows) : nil
-        var ids = [Int32](repeating: -1, count: rows.count)
-        for row in rows {
-            let r = row - rows.lowerBound
-            if let anyNull, anyNull[r] { continue }
-            let h = hashes[r]
-            var slot = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let g = slots[slot]
-                if g < 0 {
-                    ids[r] = insert(keys, row: row, hash: h, slot: slot)
-                    break
-                }
-                if self.hashes[Int(g)] == h && equals(Int(g), keys, row) {
-                    ids[r] = g
-                    break
-                }
-                slot = (slot + 1) & mask
-            }
-        }
-        return ids
+        let (key, keyRows) = probeKey(keys, rows: rows, skipNullKeys: skipNullKeys)
+        let hashes = _rowHashes([key], rows: keyRows)
+        return _probeSingle(key, rows: keyRows, hashes: hashes, skipNullKeys: skipNullKeys, inserting: true)
     }
 
     /// The group id of each row in `rows`, or `-1` when its key is not in the table (or, with
     /// `skipNullKeys`, holds a null).
     func lookup(_ keys: [_KeyColumn], rows: Range<Int>, skipNullKeys: Bool) -> [Int32] {
         precondition(accepts(keys), "key kinds differ from the table's")
-        let hashes = _rowHashes(keys, rows: rows)
-        let anyNull = skipNullKeys ? _anyNull(keys, rows: rows) : nil
-        var ids = [Int32](repeating: -1, count: rows.count)
-        for row in rows {
-            let r = row - rows.lowerBound
-            if let anyNull, anyNull[r] { continue }
-            let h = hashes[r]
-            var slot = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let g = slots[slot]
-                if g < 0 { break }
-                if self.hashes[Int(g)] == h && equals(Int(g), keys, row) {
-                    ids[r] = g
-                    break
-                }
-                slot = (slot + 1) & mask
-            }
-        }
-        return ids
+        let (key, keyRows) = probeKey(keys, rows: rows, skipNullKeys: skipNullKeys)
+        let hashes = _rowHashes([key], rows: keyRows)
+        var copy = self  // shares storage: a lookup appends nothing, so nothing is copied
+        return copy._probeSingle(key, rows: keyRows, hashes: hashes, skipNullKeys: skipNullKeys, inserting: false)
     }
 
-    /// Adds the groups of `other` (same key kinds) and returns, for each of its groups, the id
+    /// Adds the groups of `other` (same key types) and returns, for each of its groups, the id
     /// it has here.
     mutating func merge(_ other: _GroupTable) -> [Int32] {
-        let keys = other.keyColumnsForProbing()
-        return assign(keys, rows: 0..<other.count)
+        assign(other.keyColumnsForProbing(), rows: 0..<other.count)
     }
 
     /// The distinct keys as columns, group `g` in row `g`.
     func keyColumns() -> [AnyColumn] {
-        types.indices.map { c in
-            let v = validity[c]
-            let name = names[c]
-            if isString[c] { return AnyColumn(Column<String>(name: name, buffer: strings[c], validity: v)) }
-            let w = words[c]
-            switch types[c] {
-            case .int64:
-                return AnyColumn(
-                    Column<Int64>(name: name, buffer: .init(w.map { Int64(bitPattern: $0) }), validity: v))
-            case .double:
-                return AnyColumn(
-                    Column<Double>(name: name, buffer: .init(w.map { Double(bitPattern: $0) }), validity: v))
-            case .bool:
-                return AnyColumn(Column<Bool>(name: name, buffer: .init(w.map { $0 != 0 }), validity: v))
-            case .timestamp:
-                let values = w.map { Timestamp(microsecondsSinceEpoch: Int64(bitPattern: $0)) }
-                return AnyColumn(Column<Timestamp>(name: name, buffer: .init(values), validity: v))
-            case .string:
-                preconditionFailure("strings are stored as bytes")
-            }
+        if isEncoded { return _RowEncoding.decode(strings[0], names: names, types: types) }
+        return [singleKeyColumn()]
+    }
+
+    private func singleKeyColumn() -> AnyColumn {
+        let v = validity[0]
+        let name = names[0]
+        let w = words[0]
+        switch types[0] {
+        case .string: return AnyColumn(Column<String>(name: name, buffer: strings[0], validity: v))
+        case .int64:
+            return AnyColumn(Column<Int64>(name: name, buffer: .init(w.map { Int64(bitPattern: $0) }), validity: v))
+        case .double:
+            return AnyColumn(Column<Double>(name: name, buffer: .init(w.map { Double(bitPattern: $0) }), validity: v))
+        case .bool:
+            return AnyColumn(Column<Bool>(name: name, buffer: .init(w.map { $0 != 0 }), validity: v))
+        case .timestamp:
+            let values = w.map { Timestamp(microsecondsSinceEpoch: Int64(bitPattern: $0)) }
+            return AnyColumn(Column<Timestamp>(name: name, buffer: .init(values), validity: v))
         }
     }
 
     /// The stored keys as key columns, to probe another table with.
     func keyColumnsForProbing() -> [_KeyColumn] {
-        keyColumns().enumerated().map { c, column in
-            // A Double key stored from promoted Int64 words is already a Double column here.
-            _KeyColumn(column, promotingToDouble: false).renamed(names[c])
-        }
+        zip(keyColumns(), names).map { _KeyColumn($0).renamed($1) }
     }
 
-    // MARK: Internals
-
-    @inline(__always)
-    private func equals(_ g: Int, _ keys: [_KeyColumn], _ row: Int) -> Bool {
-        for c in keys.indices {
-            let key = keys[c]
-            let stored = validity[c][g]
-            let valid = key.validity[row]
-            if stored != valid { return false }
-            if !valid { continue }
-            switch key.values {
-            case .words(let w):
-                if w[row] != words[c][g] { return false }
-            case .strings(let s):
-                if !_Hash.bytesEqual(s, row, strings[c], g) { return false }
-            }
+    /// The one column a probe runs on: the key itself, or the rows encoded as byte strings
+    /// (null where a key is null and `skipNullKeys` is set, so the probe skips them).
+    private func probeKey(_ keys: [_KeyColumn], rows: Range<Int>, skipNullKeys: Bool) -> (_KeyColumn, Range<Int>) {
+        guard isEncoded else { return (keys[0], rows) }
+        let encoded = _RowEncoding.encode(keys, rows: rows)
+        var validity = ValidityBitmap(repeating: true, count: rows.count)
+        if skipNullKeys, let anyNull = _anyNull(keys, rows: rows) {
+            for (r, isNull) in anyNull.enumerated() where isNull { validity.set(r, valid: false) }
         }
-        return true
+        return (_KeyColumn(name: "", type: .string, values: .strings(encoded), validity: validity), 0..<rows.count)
     }
+}
 
-    private mutating func insert(_ keys: [_KeyColumn], row: Int, hash: UInt64, slot: Int) -> Int32 {
-        precondition(hashes.count < Int(Int32.max), "more than \(Int32.max) groups")
-        let g = Int32(hashes.count)
-        for c in keys.indices {
-            let key = keys[c]
-            let valid = key.validity[row]
-            validity[c].append(valid)
+/// Several key columns as one byte string per row, for hashing and comparing in one go.
+///
+/// Per column: a validity byte, then (if valid) the 8-byte word, or a 4-byte length and the
+/// bytes. Equal keys give equal strings and unequal keys unequal ones.
+enum _RowEncoding {
+    static func encode(_ keys: [_KeyColumn], rows: Range<Int>) -> StringBuffer {
+        var offsets = [Int](repeating: 0, count: rows.count + 1)
+        var lengths = [Int](repeating: keys.count, count: rows.count)
+        for key in keys {
+            let allValid = key.validity.allValid
             switch key.values {
-            case .words(let w): words[c].append(valid ? w[row] : 0)
+            case .words:
+                for row in rows where allValid || key.validity[row] { lengths[row - rows.lowerBound] += 8 }
             case .strings(let s):
-                if valid {
-                    s.withUTF8(row) { strings[c].append(utf8: $0) }
-                } else {
-                    strings[c].appendPlaceholder()
+                for row in rows where allValid || key.validity[row] {
+                    lengths[row - rows.lowerBound] += 4 + s.offsets[row + 1] - s.offsets[row]
                 }
             }
         }
-        hashes.append(hash)
-        slots[slot] = g
-        if hashes.count * 2 > slots.count { grow() }
-        return g
+        for r in 0..<rows.count { offsets[r + 1] = offsets[r] + lengths[r] }
+        let total = offsets[rows.count]
+        var bytes = [UInt8](repeating: 0, count: total)
+        var cursor = offsets
+        bytes.withUnsafeMutableBytes { out in
+            for key in keys {
+                let allValid = key.validity.allValid
+                switch key.values {
+                case .words(let w):
+                    for row in rows {
+                        let r = row - rows.lowerBound
+                        let valid = allValid || key.validity[row]
+                        out[cursor[r]] = valid ? 1 : 0
+                        if valid {
+                            // SAFETY: the row's range was sized for 1 + 8 bytes of this column.
+                            out.storeBytes(of: w[row].littleEndian, toByteOffset: cursor[r] + 1, as: UInt64.self)
+                            cursor[r] += 9
+                        } else {
+                            cursor[r] += 1
+                        }
+                    }
+                case .strings(let s):
+                    s.bytes.withUnsafeBytes { src in
+                        for row in rows {
+                            let r = row - rows.lowerBound
+                            let valid = allValid || key.validity[row]
+                            out[cursor[r]] = valid ? 1 : 0
+                            cursor[r] += 1
+                            guard valid else { continue }
+                            let range = s.byteRange(row)
+                            // SAFETY: the row's range was sized for 4 + range.count bytes of this column.
+                            out.storeBytes(
+                                of: UInt32(range.count).littleEndian, toByteOffset: cursor[r], as: UInt32.self)
+                            cursor[r] += 4
+                            if !range.isEmpty {
+                                (out.baseAddress! + cursor[r]).copyMemory(
+                                    from: src.baseAddress! + range.lowerBound, byteCount: range.count)
+                            }
+                            cursor[r] += range.count
+                        }
+                    }
+                }
+            }
+        }
+        return StringBuffer(bytes: bytes, offsets: offsets)
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
-        slots = Array(repeating: -1, count: size)
-        mask = size - 1
-        for (g, h) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: h) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(g)
+    static func decode(_ encoded: StringBuffer, names: [String], types: [ColumnType]) -> [AnyColumn] {
+        var cursors = Array(encoded.offsets.dropLast())
+        return encoded.bytes.withUnsafeBytes { raw in
+            zip(names, types).map { name, type -> AnyColumn in
+                var words: [UInt64] = []
+                var strings = StringBuffer()
+                var validity = ValidityBitmap()
+                for g in cursors.indices {
+                    let valid = raw[cursors[g]] == 1
+                    cursors[g] += 1
+                    validity.append(valid)
+                    if type == .string {
+                        if valid {
+                            let n = Int(
+                                UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: cursors[g], as: UInt32.self)))
+                            strings.append(
+                                utf8: UnsafeRawBufferPointer(rebasing: raw[(cursors[g] + 4)..<(cursors[g] + 4 + n)]))
+                            cursors[g] += 4 + n
+                        } else {
+                            strings.appendPlaceholder()
+                        }
+                    } else if valid {
+                        words.append(
+                            UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: cursors[g], as: UInt64.self)))
+                        cursors[g] += 8
+                    } else {
+                        words.append(0)
+                    }
+                }
+                switch type {
+                case .string: return AnyColumn(Column<String>(name: name, buffer: strings, validity: validity))
+                case .int64:
+                    return AnyColumn(
+                        Column<Int64>(
+                            name: name, buffer: .init(words.map { Int64(bitPattern: $0) }), validity: validity))
+                case .double:
+                    return AnyColumn(
+                        Column<Double>(
+                            name: name, buffer: .init(words.map { Double(bitPattern: $0) }), validity: validity))
+                case .bool:
+                    return AnyColumn(Column<Bool>(name: name, buffer: .init(words.map { $0 != 0 }), validity: validity))
+                case .timestamp:
+                    let values = words.map { Timestamp(microsecondsSinceEpoch: Int64(bitPattern: $0)) }
+                    return AnyColumn(Column<Timestamp>(name: name, buffer: .init(values), validity: validity))
+                }
+            }
         }
     }
 }

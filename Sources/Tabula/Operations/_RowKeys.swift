@@ -31,8 +31,10 @@ struct _KeyColumn: Sendable {
     /// - Parameter promotingToDouble: store Int64 values as Doubles (joins of Int64 with Double keys).
     init(_ column: AnyColumn, promotingToDouble: Bool = false) {
         name = column.name
-        validity = column.validity
-        switch column.materialized().storage {
+        // Text that does not convert becomes null, so the validity is the converted column's.
+        let converted = column._materializedInParallel()
+        validity = converted.validity
+        switch converted.storage {
         case .int64(let c):
             if promotingToDouble {
                 type = .double
@@ -88,19 +90,6 @@ struct _KeyColumn: Sendable {
                     }
                 }
             }
-        }
-    }
-
-    /// Whether row `i` of this column and row `j` of `other` (same kind) hold equal keys.
-    @inline(__always)
-    func equals(_ i: Int, _ other: _KeyColumn, _ j: Int) -> Bool {
-        let a = validity[i]
-        let b = other.validity[j]
-        if !a || !b { return a == b }
-        switch (values, other.values) {
-        case (.words(let x), .words(let y)): return x[i] == y[j]
-        case (.strings(let x), .strings(let y)): return _Hash.bytesEqual(x, i, y, j)
-        default: return false
         }
     }
 }

@@ -11,6 +11,7 @@ import Testing
         ("mean(amount)", Aggregation(.mean, of: "amount")),
         ("n = count()", Aggregation(.count, as: "n")),
         ("count()", Aggregation(.count)),
+        ("rows = count(*)", Aggregation(.count, as: "rows")),
         ("count", Aggregation(.count)),
         ("n = count", Aggregation(.count, as: "n")),
         ("amount:count", Aggregation(.count, of: "amount")),

@@ -336,3 +336,14 @@ enum ReferenceGroupBy {
         }
     }
 }
+
+@Suite struct GroupByTextTests {
+    /// Text that does not convert to the column's type is null, for keys as for values.
+    @Test func unconvertibleTextIsNullInKeysAndValues() throws {
+        let keys = Column<String>(name: "k", contents: ["1", "x", nil, "01"])
+        let values = Column<String>(name: "v", contents: ["2", "3", "y", "4"])
+        let f = try DataFrame(columns: [AnyColumn(text: keys, as: .int64), AnyColumn(text: values, as: .int64)])
+        let out = try f.grouped(by: ["k"]).aggregate([Aggregation(.sum, of: "v"), Aggregation(.count, of: "v")])
+        #expect(rows(out) == [[.int(1), .int(6), .int(2)], [.null, .int(3), .int(1)]])
+    }
+}

@@ -150,7 +150,10 @@ struct RandomFrames {
 
     init(seed: UInt64) { rng = SplitMix64(state: seed) }
 
-    static let strings = ["", "a", "A", "ab", "abcdefgh", "abcdefghi", "abcdefgh\u{0}", "é", "日本", "b", "zz", " a"]
+    static let strings = [
+        "", "a", "A", "ab", "abcdefgh", "abcdefghi", "abcdefgh\u{0}", "é", "日本", "b", "zz", " a",
+        "a string longer than sixteen bytes", "exactly sixteen!",
+    ]
     static let doubles: [Double] = [-2.5, -1, -0.0, 0, 0.5, 1, 3.25, .nan, .infinity, -.infinity, 1e300, 7]
 
     mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }

@@ -170,3 +170,59 @@ func referenceSortedIndices(_ frame: DataFrame, _ keys: [SortKey]) -> [Int] {
         }
     }
 }
+
+@Suite struct GatherAndRefineTests {
+    /// Long shared prefixes and few distinct values: runs of equal 8-byte chunks are refined
+    /// on the next chunks (radix for large runs, comparison for small ones).
+    @Test(arguments: [false, true])
+    func stringsWithLongCommonPrefixes(descending: Bool) throws {
+        var random = RandomFrames(seed: 5)
+        let stems = ["https://example.com/a/", "https://example.com/a/b", "https://example.com/", "https://exa"]
+        let values = (0..<5000).map { _ -> Cell in
+            random.chance(0.02) ? .null : .string(random.pick(stems) + String(random.rng.next() % 40))
+        }
+        let f = try DataFrame(columns: [makeColumn("u", .string, values)])
+        let key = SortKey("u", descending: descending)
+        let expected = Array(0..<values.count).sorted { i, j in
+            let c = referenceCompare(values[i], values[j], key)
+            return c != 0 ? c < 0 : i < j
+        }
+        #expect(try f.sortedIndices(by: [key]) == expected)
+    }
+
+    @Test(arguments: 0..<20)
+    func gatherWithNullIndicesMatchesRowByRow(seed: Int) throws {
+        var random = RandomFrames(seed: UInt64(5000 + seed))
+        let f = random.frame()
+        let indices: [Int32] = (0..<random.pick([0, 1, 5, 70, 300])).map { _ in
+            f.rowCount == 0 || random.chance(0.2) ? -1 : Int32.random(in: 0..<Int32(f.rowCount), using: &random.rng)
+        }
+        let got = f._gathered(indices)
+        let table = rows(f)
+        #expect(rows(got) == indices.map { $0 < 0 ? Array(repeating: .null, count: f.columns.count) : table[Int($0)] })
+        for (a, b) in zip(got.columns, f.columns) {
+            #expect(a.isDeferredText == b.isDeferredText)
+            #expect(a.nullCount == cells(a).filter(\.isNull).count)
+        }
+    }
+}
+
+@Suite struct ParallelConversionTests {
+    /// Large enough for the two-processor path; includes text that does not convert.
+    @Test(arguments: [ColumnType.int64, .double, .bool, .timestamp])
+    func parallelConversionEqualsMaterialized(type: ColumnType) throws {
+        var random = RandomFrames(seed: 77)
+        let samples: [ColumnType: [String]] = [
+            .int64: ["007", "-12", "9223372036854775807", "x", "1.5", ""],
+            .double: ["1.50", "-0", "1e300", "nan", "abc", "7"],
+            .bool: ["true", "false", "TRUE", "0", "maybe", "1"],
+            .timestamp: ["2024-01-02", "2024-01-02T03:04:05Z", "2024-13-01", "x", "1999-12-31 23:59"],
+        ]
+        let texts: [String?] = (0..<150_000).map { _ in random.chance(0.1) ? nil : random.pick(samples[type]!) }
+        let column = AnyColumn(text: Column<String>(name: "c", contents: texts), as: type)
+        let parallel = column._materializedInParallel()
+        #expect(!parallel.isDeferredText)
+        #expect(parallel == column.materialized())
+        #expect(parallel.nullCount == column.materialized().nullCount)
+    }
+}
