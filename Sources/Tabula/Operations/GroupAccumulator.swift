@@ -99,15 +99,25 @@ public struct GroupAccumulator: Sendable {
             throw TabulaError(
                 .typeMismatch, "key column '\(keys[i])' is \(type) in one part and \(mine.types[i]) in the other")
         }
+        var theirStates = other.states
         for i in aggregations.indices where valueTypes[i] != other.valueTypes[i] {
-            throw TabulaError(
-                .typeMismatch, "column '\(aggregations[i].column ?? "")' has different types in the merged parts")
+            // Int64 in one part and Double in the other (chunks infer their own types): both
+            // continue as Double.
+            guard Set([valueTypes[i], other.valueTypes[i]]) == [.int64, .double],
+                let mineWide = states[i]?.widenedToDouble(), let theirsWide = theirStates[i]?.widenedToDouble()
+            else {
+                throw TabulaError(
+                    .typeMismatch, "column '\(aggregations[i].column ?? "")' has different types in the merged parts")
+            }
+            states[i] = mineWide
+            theirStates[i] = theirsWide
+            valueTypes[i] = .double
         }
         let mapping = mine.merge(theirs)
         table = mine
         rowCount += other.rowCount
         for i in states.indices {
-            if let other = other.states[i] {
+            if let other = theirStates[i] {
                 states[i]!.merge(other, mapping: mapping, groupCount: mine.count)
             }
         }
@@ -200,7 +210,16 @@ public struct GroupAccumulator: Sendable {
         let groups = table!.assign(prepared.keys, rows: rows)
         let groupCount = table!.count
         for (i, a) in aggregations.enumerated() {
-            let column = prepared.values[i]
+            var column = prepared.values[i]
+            if states[i] != nil, valueTypes[i] == .double, column?.type == .int64 {
+                // A chunk typed Int64 after Double ones: its values join as Double.
+                column = try column!.converted(to: .double)
+            } else if states[i] != nil, valueTypes[i] == .int64, column?.type == .double,
+                let wide = states[i]!.widenedToDouble()
+            {
+                states[i] = wide
+                valueTypes[i] = .double
+            }
             if states[i] == nil {
                 states[i] = Self.makeState(a, type: column?.type)
                 valueTypes[i] = column?.type

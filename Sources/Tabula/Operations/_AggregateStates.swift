@@ -11,6 +11,14 @@ protocol _AggregateState: Sendable {
     mutating func merge(_ other: any _AggregateState, mapping: [Int32], groupCount: Int)
     /// The output column, row `g` for group `g`.
     func finish(name: String, groupCount: Int) throws(_SumOverflow) -> AnyColumn
+    /// This state for a column that was Int64 and goes on as Double (later chunks inferred
+    /// wider), or `nil` when it cannot change.
+    func widenedToDouble() -> (any _AggregateState)?
+}
+
+extension _AggregateState {
+    /// States that read numbers as Double already (or do not read values) need no change.
+    func widenedToDouble() -> (any _AggregateState)? { self }
 }
 
 /// A group whose exact Int64 sum does not fit in Int64.
@@ -66,6 +74,14 @@ struct _IntegerSumState: _AggregateState {
     let isMean: Bool
     var sums: [Int128] = []
     var counts: [Int64] = []
+
+    func widenedToDouble() -> (any _AggregateState)? {
+        var wide = _DoubleSumState(isMean: isMean)
+        wide.sums = sums.map { Double($0) }
+        wide.compensations = Array(repeating: 0, count: sums.count)
+        wide.counts = counts
+        return wide
+    }
 
     mutating func add(_ column: AnyColumn?, rows: Range<Int>, groups: [Int32], groupCount: Int) {
         sums._grow(to: groupCount, with: 0)

@@ -16,6 +16,15 @@ struct _PickWordsState: _AggregateState {
 
     static let sign: UInt64 = 1 << 63
 
+    func widenedToDouble() -> (any _AggregateState)? {
+        guard type == .int64 else { return type == .double ? self : nil }
+        var wide = _PickWordsState(rule: rule, type: .double)
+        wide.words = words.map { Self.encodeDouble(Double(Int64(bitPattern: $0 ^ Self.sign))) }
+        wide.has = has
+        wide.sawNaN = sawNaN
+        return wide
+    }
+
     /// An order-preserving, invertible word: flip all bits of a negative Double, the sign bit
     /// of everything else.
     @inline(__always)
@@ -203,6 +212,9 @@ struct _PickStringsState: _AggregateState {
 /// (group, value). NaN is one value; -0.0 and 0.0 are one value.
 struct _NUniqueState: _AggregateState {
     var table: _GroupTable?
+
+    /// Distinct values are kept by type; a change of type is reported, not merged.
+    func widenedToDouble() -> (any _AggregateState)? { nil }
 
     mutating func add(_ column: AnyColumn?, rows: Range<Int>, groups: [Int32], groupCount: Int) {
         guard let column else { return }
