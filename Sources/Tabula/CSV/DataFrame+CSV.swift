@@ -40,7 +40,12 @@ extension DataFrame {
         try self.init(csvData: Array(csvString.utf8), name: name, dialect: dialect, options: options)
     }
 
-    init(csvBytes input: UnsafeRawBufferPointer, name: String, dialect: CSVDialect, options: CSVReadOptions) throws {
+    /// - Parameter forcedPartCount: parse in this many parts whatever the input size (the fuzz
+    ///   targets and tests use it to reach the parallel path with small inputs).
+    init(
+        csvBytes input: UnsafeRawBufferPointer, name: String, dialect: CSVDialect, options: CSVReadOptions,
+        forcedPartCount: Int? = nil
+    ) throws {
         var bytes = input
         var bomLength = 0
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
@@ -51,9 +56,12 @@ extension DataFrame {
         tokenizer.baseOffset = bomLength
         var builder = _CSVTableBuilder(options: options, path: name)
 
-        let partCount =
+        var partCount =
             options.allowsParallelParsing && options.skipRows == 0 && options.rowLimit == nil
                 && bytes.count >= 4 << 20 ? _processorCount : 1
+        if let forcedPartCount, options.allowsParallelParsing && options.skipRows == 0 && options.rowLimit == nil {
+            partCount = max(1, forcedPartCount)
+        }
         if partCount == 1 {
             _ = try builder.consume(bytes, isFinal: true, tokenizer: &tokenizer)
             self = builder.makeFrame()
