@@ -155,7 +155,8 @@ public final class CSVReader {
     ///
     /// - Returns: `false` when more bytes are needed to see the whole first record.
     private func parseHeader() throws -> Bool {
-        var probe = _HeaderProbe()
+        var probe = _HeaderProbe(
+            rejectsInvalidUTF8: builder.options.hasHeader && builder.options.invalidUTF8 == .error)
         let (consumed, _) = try buffer.withUnsafeBytes { raw throws(CSVError) in
             try tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, into: &probe)
         }

@@ -69,7 +69,7 @@ extension DataFrame {
         }
 
         // Header (or the first record's width) first, sequentially.
-        var header = _HeaderProbe()
+        var header = _HeaderProbe(rejectsInvalidUTF8: options.hasHeader && options.invalidUTF8 == .error)
         header.endOffset = try tokenizer.tokenize(bytes, isFinal: true, into: &header).consumed
         guard let firstFields = header.fieldNames else {
             self = builder.makeFrame()
@@ -99,6 +99,9 @@ extension DataFrame {
 
 /// Reads the first record without building anything: its fields (as text) and where it ends.
 struct _HeaderProbe: _CSVRecordSink {
+    /// Whether invalid UTF-8 in the fields is an error (a header read with the `.error` policy),
+    /// as in the sequential path; otherwise it is replaced.
+    var rejectsInvalidUTF8: Bool
     var fieldNames: [String]? = nil
     var line = 1
     var startOffset = 0
@@ -109,15 +112,14 @@ struct _HeaderProbe: _CSVRecordSink {
         _ fields: UnsafeBufferPointer<_FieldSpan>, bytes: UnsafeRawBufferPointer, recordStart: Int, line: Int,
         tokenizer: borrowing CSVTokenizer
     ) throws(CSVError) -> Bool {
-        fieldNames = fields.map { f in
-            var out: [UInt8] = []
-            var i = f.start
-            while i < f.end {
-                out.append(bytes[i])
-                i += f.isEscaped && bytes[i] == tokenizer.quote ? 2 : 1
-            }
-            return String(decoding: out, as: UTF8.self)
+        var names: [String] = []
+        for f in fields {
+            names.append(
+                try _CSVTableBuilder.headerText(
+                    f, bytes: bytes, recordStart: recordStart, line: line, tokenizer: tokenizer,
+                    rejectsInvalidUTF8: rejectsInvalidUTF8))
         }
+        fieldNames = names
         self.line = line
         startOffset = recordStart
         endLine = tokenizer.line

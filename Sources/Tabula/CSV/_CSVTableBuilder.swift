@@ -112,13 +112,15 @@ struct _CSVTableBuilder: _CSVRecordSink {
         tokenizer: borrowing CSVTokenizer
     ) throws(CSVError) -> Bool {
         if expectingHeader || fileColumnNames == nil {
-            var names: [String] = []
-            for f in fields {
-                let text = try fieldText(f, bytes: bytes, recordStart: recordStart, line: line, tokenizer: tokenizer)
-                names.append(text)
-            }
             let location = tokenizer.location(of: recordStart, recordStart: recordStart, recordLine: line, bytes: bytes)
             if expectingHeader {
+                // Only a header is read as names: without one, the first record is data, and its
+                // UTF-8 is checked (and reported) as data.
+                var names: [String] = []
+                for f in fields {
+                    names.append(
+                        try fieldText(f, bytes: bytes, recordStart: recordStart, line: line, tokenizer: tokenizer))
+                }
                 try setColumns(names, location: location)
                 expectingHeader = false
                 return true
@@ -214,13 +216,24 @@ struct _CSVTableBuilder: _CSVRecordSink {
     private func fieldText(
         _ f: _FieldSpan, bytes: UnsafeRawBufferPointer, recordStart: Int, line: Int, tokenizer: borrowing CSVTokenizer
     ) throws(CSVError) -> String {
+        try Self.headerText(
+            f, bytes: bytes, recordStart: recordStart, line: line, tokenizer: tokenizer,
+            rejectsInvalidUTF8: options.invalidUTF8 == .error)
+    }
+
+    /// A header field's text, unescaped; invalid UTF-8 is an error when `rejectsInvalidUTF8`,
+    /// else replaced. Every reading path (sequential, parallel, chunked) reads headers with it.
+    static func headerText(
+        _ f: _FieldSpan, bytes: UnsafeRawBufferPointer, recordStart: Int, line: Int, tokenizer: borrowing CSVTokenizer,
+        rejectsInvalidUTF8: Bool
+    ) throws(CSVError) -> String {
         var out: [UInt8] = []
         var i = f.start
         while i < f.end {
             out.append(bytes[i])
             i += f.isEscaped && bytes[i] == tokenizer.quote ? 2 : 1
         }
-        if let bad = out.withUnsafeBytes({ _ByteScanning.firstInvalidUTF8($0) }), options.invalidUTF8 == .error {
+        if rejectsInvalidUTF8, let bad = out.withUnsafeBytes({ _ByteScanning.firstInvalidUTF8($0) }) {
             throw tokenizer.error(
                 .invalidUTF8, at: f.start + bad, recordStart: recordStart, recordLine: line, bytes: bytes,
                 "invalid UTF-8 in the header; re-encode the file as UTF-8 or ask for replacement of invalid bytes")
