@@ -176,7 +176,16 @@ struct _CSVTableBuilder: _CSVRecordSink {
             let last = end == bytes.count && isFinal
             let part = UnsafeRawBufferPointer(rebasing: bytes[offset..<end])
             tokenizer.baseOffset = startBase + offset
-            let (consumed, stopped) = try tokenizer.tokenize(part, isFinal: last, into: &self)
+            let consumed: Int
+            let stopped: Bool
+            do {
+                (consumed, stopped) = try tokenizer.tokenize(part, isFinal: last, into: &self)
+            } catch {
+                // The records tokenized before the error come first in the input, so their errors
+                // do too: report the first error in the input whatever the buffer sizes were.
+                try flush(part, baseOffset: startBase + offset, quote: tokenizer.quote)
+                throw error
+            }
             try flush(part, baseOffset: startBase + offset, quote: tokenizer.quote)
             offset += consumed
             if stopped { return (offset, true) }
@@ -194,9 +203,17 @@ struct _CSVTableBuilder: _CSVRecordSink {
         let context = _CSVColumnBuilder.Context(
             bytes: bytes, quote: quote, nullTokens: nullTokens, replacesInvalidUTF8: options.invalidUTF8 == .replace,
             path: path, baseOffset: baseOffset)
+        // Columns are built one after the other; of their errors, the first in the input is the
+        // one reported (as it would be with one record per batch).
+        var failure: CSVError? = nil
         for b in builders.indices {
-            try builders[b].append(batch, fieldIndex: fieldIndexOfBuilder[b], context: context)
+            do {
+                try builders[b].append(batch, fieldIndex: fieldIndexOfBuilder[b], context: context)
+            } catch {
+                if failure.map({ error.location.byteOffset < $0.location.byteOffset }) ?? true { failure = error }
+            }
         }
+        if let failure { throw failure }
         batch.removeAll()
     }
 
