@@ -10,11 +10,11 @@
 #endif
 
 /// The selected target (read once).
-let selectedTarget: ([UInt8]) -> String? = {
+let selectedTarget: @Sendable ([UInt8]) -> String? = {
     let name = getenv("TABULA_FUZZ_TARGET").map { String(cString: $0) } ?? ""
     guard let target = FuzzTargets.named(name) else {
         let names = FuzzTargets.all.map(\.name).joined(separator: ", ")
-        fputs("tabula-fuzz: set TABULA_FUZZ_TARGET to one of: \(names)\n", stderr)
+        printError("tabula-fuzz: set TABULA_FUZZ_TARGET to one of: \(names)")
         exit(2)
     }
     return target
@@ -34,8 +34,14 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> In
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     if let failure = selectedTarget(bytes) {
         // A broken property is a crash to libFuzzer: it saves the input and stops.
-        fputs("tabula-fuzz: \(failure)\n", stderr)
+        printError("tabula-fuzz: \(failure)")
         abort()
     }
     return 0
+}
+
+/// Writes a line to standard error (unbuffered, so it precedes libFuzzer's report).
+func printError(_ line: String) {
+    var text = line + "\n"
+    text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }

@@ -13,7 +13,7 @@
 /// The fuzz targets, by name.
 enum FuzzTargets {
     /// Every target: `Fuzz/run NAME`, and the file-name prefix of its regression inputs.
-    static let all: [(name: String, run: ([UInt8]) -> String?)] = [
+    static let all: [(name: String, run: @Sendable ([UInt8]) -> String?)] = [
         ("csv", csv),
         ("gzip", gzip),
         ("expression", expression),
@@ -21,7 +21,7 @@ enum FuzzTargets {
         ("roundtrip", csvRoundTrip),
     ]
 
-    static func named(_ name: String) -> (([UInt8]) -> String?)? {
+    static func named(_ name: String) -> (@Sendable ([UInt8]) -> String?)? {
         all.first { $0.name == name }?.run
     }
 }
