@@ -128,6 +128,8 @@ struct _CSVTableBuilder: _CSVRecordSink {
             try setColumns((1...max(fields.count, 1)).map { "column_\($0)" }, location: location)
         }
 
+        // The row limit is reached (a limit of 0 reads the header only).
+        if rowsAllowed == 0 { return false }
         if fields.count != expectedFieldCount {
             if fields.count > expectedFieldCount || options.raggedRows == .error {
                 let location = tokenizer.location(
