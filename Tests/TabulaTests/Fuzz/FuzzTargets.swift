@@ -338,14 +338,25 @@ extension FuzzTargets {
             options.infersTypes = infers
             if !nullText.isEmpty { options.nullTokens = [nullText] }
             let back = _ReadOutcome { try DataFrame(csvString: text, dialect: dialect, options: options) }
-            guard case .frame(let backNames, _, let backRows) = back else {
+            guard case .frame(let backNames, let backTypes, let backRows) = back else {
                 return "roundtrip: written CSV does not read back: \(back)\n  written: \(text.debugDescription)"
             }
             // A frame with no rows and no header writes nothing, which reads back as no columns.
             if rowCount == 0 && !includesHeader && backNames.isEmpty { continue }
-            if backNames != expectedNames || backRows != expectedRows {
+            // With inference, an empty string in a column read as non-String is null: the
+            // documented reading of a quoted empty field ("" is null in a number column).
+            // Known limitation (Docs/reliability.md): in a one-column frame a null is written `""`
+            // (an empty line would be a skipped blank line), so it reads back as the empty string.
+            let expected = expectedRows.map { row in
+                row.enumerated().map { c, value -> String? in
+                    let isString = c < backTypes.count && backTypes[c] == .string
+                    if value == nil && columnCount == 1 && nullText.isEmpty { return isString ? "" : nil }
+                    return infers && value == "" && !isString ? nil : value
+                }
+            }
+            if backNames != expectedNames || backRows != expected {
                 return "roundtrip: read back (inference \(infers)) differs\n  names: \(expectedNames) → \(backNames)\n"
-                    + "  rows: \(expectedRows.prefix(6)) → \(backRows.prefix(6))\n  written: \(text.debugDescription)"
+                    + "  rows: \(expected.prefix(6)) → \(backRows.prefix(6))\n  written: \(text.debugDescription)"
             }
         }
         return nil
