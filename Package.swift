@@ -32,7 +32,10 @@ let package = Package(
 
         // Tests
         .target(name: "TabulaTestSupport", dependencies: ["Tabula"], path: "Tests/TabulaTestSupport"),
-        .testTarget(name: "TabulaTests", dependencies: ["Tabula", "TabulaTestSupport"]),
+        .testTarget(
+            name: "TabulaTests", dependencies: ["Tabula", "TabulaTestSupport"],
+            exclude: ["Fixtures"]  // fuzz regression inputs, read from the source tree
+        ),
         .testTarget(name: "TabulaCLITests", dependencies: ["TabulaCLI", "TabulaTestSupport"]),
     ]
 )

@@ -155,7 +155,8 @@ public final class CSVReader {
     ///
     /// - Returns: `false` when more bytes are needed to see the whole first record.
     private func parseHeader() throws -> Bool {
-        var probe = _HeaderProbe()
+        var probe = _HeaderProbe(
+            rejectsInvalidUTF8: builder.options.hasHeader && builder.options.invalidUTF8 == .error)
         let (consumed, _) = try buffer.withUnsafeBytes { raw throws(CSVError) in
             try tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, into: &probe)
         }
@@ -201,9 +202,11 @@ public final class CSVReader {
     static func concatenate(_ a: DataFrame, _ b: DataFrame) throws -> DataFrame {
         var columns: [AnyColumn] = []
         for (x, y) in zip(a.columns, b.columns) {
-            // An all-null column takes the other's type: it says nothing about its own.
+            // A column with no values (all null, or only the `""` empty strings that are null in
+            // any non-String column) takes the other's type: it says nothing about its own.
             let type =
-                x.nullCount == x.count ? y.type : y.nullCount == y.count ? x.type : _TypeInference.widen(x.type, y.type)
+                x.hasNoTypedValues
+                ? y.type : y.hasNoTypedValues ? x.type : _TypeInference.widen(x.type, y.type)
             columns.append(try x.converted(to: type).appending(y.converted(to: type)))
         }
         return DataFrame(unchecked: columns)
@@ -239,11 +242,29 @@ public final class CSVReader {
 }
 
 extension AnyColumn {
+    /// Whether no slot holds a value that says anything about the column's type: every slot is
+    /// null, or the column is text read as String whose only values are empty strings (quoted
+    /// `""`, which a non-String column reads as null).
+    var hasNoTypedValues: Bool {
+        if nullCount == count { return true }
+        guard type == .string, let text = sourceText else { return false }
+        for i in 0..<count where text.validity[i] && !text.buffer.byteRange(i).isEmpty { return false }
+        return true
+    }
+
     /// This column as `type`: text read from a file is retyped without parsing; typed values
     /// are converted (to String as their text).
     func converted(to type: ColumnType) throws -> AnyColumn {
         if type == self.type { return self }
-        if let text = sourceText { return AnyColumn(text: text, as: type) }
+        if let text = sourceText {
+            guard type != .string, text.validity.nullCount < text.count else { return AnyColumn(text: text, as: type) }
+            // As when a whole file is read: a quoted empty field is null in a non-String column.
+            var validity = text.validity
+            for i in 0..<text.count where validity[i] && text.buffer.byteRange(i).isEmpty {
+                validity.set(i, valid: false)
+            }
+            return AnyColumn(text: Column(name: text.name, buffer: text.buffer, validity: validity), as: type)
+        }
         if type == .string {
             var out = Column<String>(name: name)
             for i in 0..<count { out.append(text(at: i)) }

@@ -14,7 +14,8 @@ public struct CSVWriteOptions: Sendable, Hashable {
 /// Writes frames as CSV (or TSV, or any ``CSVDialect``) to a ``ByteSink``, chunk by chunk.
 ///
 /// - Fields are quoted only when they must be: they hold the delimiter, the quote, CR or LF,
-///   or start or end with a space or tab. Quotes inside are doubled.
+///   start or end with a space or tab, or start with U+FEFF (which would otherwise read back
+///   as a byte-order mark at the start of the output). Quotes inside are doubled.
 /// - An empty string is written `""`, a null as the empty field, so both read back as they
 ///   were. (In a one-column frame a null is written `""` too: an empty line would be read as a
 ///   blank line and skipped.)
@@ -221,7 +222,8 @@ struct _CSVEncoder: Sendable {
                     }
                     let first = bytes[lo]
                     let last = bytes[hi - 1]
-                    if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 { return true }
+                    // 0xEF may start a U+FEFF, quoted so it is not read back as a byte-order mark.
+                    if first == 0x20 || first == 0x09 || first == 0xEF || last == 0x20 || last == 0x09 { return true }
                 }
                 return false
             }
@@ -254,9 +256,12 @@ struct _CSVEncoder: Sendable {
         let special = _ByteScanning.firstIndex(of: dialect.delimiter, dialect.quote, 0x0A, in: base, from: 0, to: n)
         let first = text[0]
         let last = text[n - 1]
+        // A field starting with U+FEFF is quoted: at the start of the output it would be read
+        // back as a byte-order mark and dropped.
+        let startsWithBOM = n >= 3 && first == 0xEF && text[1] == 0xBB && text[2] == 0xBF
         let needsQuotes =
             forceQuotes || special < n || first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
-            || _ByteScanning.firstIndex(of: 0x0D, in: base, from: 0, to: n) < n
+            || startsWithBOM || _ByteScanning.firstIndex(of: 0x0D, in: base, from: 0, to: n) < n
         if !needsQuotes {
             out.append(contentsOf: text)
             return

@@ -40,7 +40,12 @@ extension DataFrame {
         try self.init(csvData: Array(csvString.utf8), name: name, dialect: dialect, options: options)
     }
 
-    init(csvBytes input: UnsafeRawBufferPointer, name: String, dialect: CSVDialect, options: CSVReadOptions) throws {
+    /// - Parameter forcedPartCount: parse in this many parts whatever the input size (the fuzz
+    ///   targets and tests use it to reach the parallel path with small inputs).
+    init(
+        csvBytes input: UnsafeRawBufferPointer, name: String, dialect: CSVDialect, options: CSVReadOptions,
+        forcedPartCount: Int? = nil
+    ) throws {
         var bytes = input
         var bomLength = 0
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
@@ -51,9 +56,12 @@ extension DataFrame {
         tokenizer.baseOffset = bomLength
         var builder = _CSVTableBuilder(options: options, path: name)
 
-        let partCount =
+        var partCount =
             options.allowsParallelParsing && options.skipRows == 0 && options.rowLimit == nil
                 && bytes.count >= 4 << 20 ? _processorCount : 1
+        if let forcedPartCount, options.allowsParallelParsing && options.skipRows == 0 && options.rowLimit == nil {
+            partCount = max(1, forcedPartCount)
+        }
         if partCount == 1 {
             _ = try builder.consume(bytes, isFinal: true, tokenizer: &tokenizer)
             self = builder.makeFrame()
@@ -61,7 +69,7 @@ extension DataFrame {
         }
 
         // Header (or the first record's width) first, sequentially.
-        var header = _HeaderProbe()
+        var header = _HeaderProbe(rejectsInvalidUTF8: options.hasHeader && options.invalidUTF8 == .error)
         header.endOffset = try tokenizer.tokenize(bytes, isFinal: true, into: &header).consumed
         guard let firstFields = header.fieldNames else {
             self = builder.makeFrame()
@@ -91,6 +99,9 @@ extension DataFrame {
 
 /// Reads the first record without building anything: its fields (as text) and where it ends.
 struct _HeaderProbe: _CSVRecordSink {
+    /// Whether invalid UTF-8 in the fields is an error (a header read with the `.error` policy),
+    /// as in the sequential path; otherwise it is replaced.
+    var rejectsInvalidUTF8: Bool
     var fieldNames: [String]? = nil
     var line = 1
     var startOffset = 0
@@ -101,15 +112,14 @@ struct _HeaderProbe: _CSVRecordSink {
         _ fields: UnsafeBufferPointer<_FieldSpan>, bytes: UnsafeRawBufferPointer, recordStart: Int, line: Int,
         tokenizer: borrowing CSVTokenizer
     ) throws(CSVError) -> Bool {
-        fieldNames = fields.map { f in
-            var out: [UInt8] = []
-            var i = f.start
-            while i < f.end {
-                out.append(bytes[i])
-                i += f.isEscaped && bytes[i] == tokenizer.quote ? 2 : 1
-            }
-            return String(decoding: out, as: UTF8.self)
+        var names: [String] = []
+        for f in fields {
+            names.append(
+                try _CSVTableBuilder.headerText(
+                    f, bytes: bytes, recordStart: recordStart, line: line, tokenizer: tokenizer,
+                    rejectsInvalidUTF8: rejectsInvalidUTF8))
         }
+        fieldNames = names
         self.line = line
         startOffset = recordStart
         endLine = tokenizer.line

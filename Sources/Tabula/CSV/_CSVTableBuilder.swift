@@ -112,13 +112,15 @@ struct _CSVTableBuilder: _CSVRecordSink {
         tokenizer: borrowing CSVTokenizer
     ) throws(CSVError) -> Bool {
         if expectingHeader || fileColumnNames == nil {
-            var names: [String] = []
-            for f in fields {
-                let text = try fieldText(f, bytes: bytes, recordStart: recordStart, line: line, tokenizer: tokenizer)
-                names.append(text)
-            }
             let location = tokenizer.location(of: recordStart, recordStart: recordStart, recordLine: line, bytes: bytes)
             if expectingHeader {
+                // Only a header is read as names: without one, the first record is data, and its
+                // UTF-8 is checked (and reported) as data.
+                var names: [String] = []
+                for f in fields {
+                    names.append(
+                        try fieldText(f, bytes: bytes, recordStart: recordStart, line: line, tokenizer: tokenizer))
+                }
                 try setColumns(names, location: location)
                 expectingHeader = false
                 return true
@@ -126,6 +128,8 @@ struct _CSVTableBuilder: _CSVRecordSink {
             try setColumns((1...max(fields.count, 1)).map { "column_\($0)" }, location: location)
         }
 
+        // The row limit is reached (a limit of 0 reads the header only).
+        if rowsAllowed == 0 { return false }
         if fields.count != expectedFieldCount {
             if fields.count > expectedFieldCount || options.raggedRows == .error {
                 let location = tokenizer.location(
@@ -174,7 +178,16 @@ struct _CSVTableBuilder: _CSVRecordSink {
             let last = end == bytes.count && isFinal
             let part = UnsafeRawBufferPointer(rebasing: bytes[offset..<end])
             tokenizer.baseOffset = startBase + offset
-            let (consumed, stopped) = try tokenizer.tokenize(part, isFinal: last, into: &self)
+            let consumed: Int
+            let stopped: Bool
+            do {
+                (consumed, stopped) = try tokenizer.tokenize(part, isFinal: last, into: &self)
+            } catch {
+                // The records tokenized before the error come first in the input, so their errors
+                // do too: report the first error in the input whatever the buffer sizes were.
+                try flush(part, baseOffset: startBase + offset, quote: tokenizer.quote)
+                throw error
+            }
             try flush(part, baseOffset: startBase + offset, quote: tokenizer.quote)
             offset += consumed
             if stopped { return (offset, true) }
@@ -192,9 +205,17 @@ struct _CSVTableBuilder: _CSVRecordSink {
         let context = _CSVColumnBuilder.Context(
             bytes: bytes, quote: quote, nullTokens: nullTokens, replacesInvalidUTF8: options.invalidUTF8 == .replace,
             path: path, baseOffset: baseOffset)
+        // Columns are built one after the other; of their errors, the first in the input is the
+        // one reported (as it would be with one record per batch).
+        var failure: CSVError? = nil
         for b in builders.indices {
-            try builders[b].append(batch, fieldIndex: fieldIndexOfBuilder[b], context: context)
+            do {
+                try builders[b].append(batch, fieldIndex: fieldIndexOfBuilder[b], context: context)
+            } catch {
+                if failure.map({ error.location.byteOffset < $0.location.byteOffset }) ?? true { failure = error }
+            }
         }
+        if let failure { throw failure }
         batch.removeAll()
     }
 
@@ -214,13 +235,24 @@ struct _CSVTableBuilder: _CSVRecordSink {
     private func fieldText(
         _ f: _FieldSpan, bytes: UnsafeRawBufferPointer, recordStart: Int, line: Int, tokenizer: borrowing CSVTokenizer
     ) throws(CSVError) -> String {
+        try Self.headerText(
+            f, bytes: bytes, recordStart: recordStart, line: line, tokenizer: tokenizer,
+            rejectsInvalidUTF8: options.invalidUTF8 == .error)
+    }
+
+    /// A header field's text, unescaped; invalid UTF-8 is an error when `rejectsInvalidUTF8`,
+    /// else replaced. Every reading path (sequential, parallel, chunked) reads headers with it.
+    static func headerText(
+        _ f: _FieldSpan, bytes: UnsafeRawBufferPointer, recordStart: Int, line: Int, tokenizer: borrowing CSVTokenizer,
+        rejectsInvalidUTF8: Bool
+    ) throws(CSVError) -> String {
         var out: [UInt8] = []
         var i = f.start
         while i < f.end {
             out.append(bytes[i])
             i += f.isEscaped && bytes[i] == tokenizer.quote ? 2 : 1
         }
-        if let bad = out.withUnsafeBytes({ _ByteScanning.firstInvalidUTF8($0) }), options.invalidUTF8 == .error {
+        if rejectsInvalidUTF8, let bad = out.withUnsafeBytes({ _ByteScanning.firstInvalidUTF8($0) }) {
             throw tokenizer.error(
                 .invalidUTF8, at: f.start + bad, recordStart: recordStart, recordLine: line, bytes: bytes,
                 "invalid UTF-8 in the header; re-encode the file as UTF-8 or ask for replacement of invalid bytes")

@@ -82,10 +82,22 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// Where the node's defining token is: the operator of a binary node, a function's name,
     /// the first character of a literal or column reference.
     var position: ExpressionPosition
+    /// Levels of nesting (1 for a leaf), kept so that the parser can refuse trees deep enough
+    /// to overflow the stack of the recursive passes (printing, type checking, evaluation).
+    let depth: Int
+
+    /// The deepest expression the parser accepts.
+    static let maximumDepth = 256
 
     init(_ node: Node, at position: ExpressionPosition) {
         self.node = node
         self.position = position
+        switch node {
+        case .column, .integer, .float, .string, .boolean, .null: depth = 1
+        case .negate(let e), .not(let e), .isNull(let e, _): depth = e.depth + 1
+        case .binary(_, let a, let b): depth = max(a.depth, b.depth) + 1
+        case .call(_, let arguments): depth = (arguments.map(\.depth).max() ?? 0) + 1
+        }
     }
 
     public static func == (a: Expression, b: Expression) -> Bool { a.node == b.node }

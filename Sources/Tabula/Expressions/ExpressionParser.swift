@@ -5,6 +5,8 @@
 struct _ExpressionParser {
     private let tokens: [_ExpressionToken]
     private var index = 0
+    /// Current depth of recursion (see ``enter()``).
+    private var nesting = 0
 
     private init(_ tokens: [_ExpressionToken]) { self.tokens = tokens }
 
@@ -64,14 +66,37 @@ struct _ExpressionParser {
 
     // MARK: Precedence levels
 
-    private mutating func expression() throws(ExpressionError) -> Expression { try disjunction() }
+    private mutating func expression() throws(ExpressionError) -> Expression {
+        try enter()
+        defer { nesting -= 1 }
+        return try disjunction()
+    }
+
+    /// Counts one level of the parser's own recursion (parentheses, arguments, `-`, `not`),
+    /// which would overflow the stack on deeply nested input before any node is built.
+    private mutating func enter() throws(ExpressionError) {
+        nesting += 1
+        if nesting > Expression.maximumDepth { throw tooDeep() }
+    }
+
+    private func tooDeep() -> ExpressionError {
+        syntaxError("the expression is nested too deeply (more than \(Expression.maximumDepth) levels)")
+    }
+
+    /// A node, refused when it makes the tree deeper than ``Expression/maximumDepth`` (long
+    /// chains such as `a + b + c + …` nest one level per operator).
+    private func node(_ node: Expression.Node, at position: ExpressionPosition) throws(ExpressionError) -> Expression {
+        let e = Expression(node, at: position)
+        if e.depth > Expression.maximumDepth { throw tooDeep() }
+        return e
+    }
 
     private mutating func disjunction() throws(ExpressionError) -> Expression {
         var left = try conjunction()
         while isKeyword("or") {
             let position = current.position
             index += 1
-            left = Expression(.binary(.or, left, try conjunction()), at: position)
+            left = try node(.binary(.or, left, try conjunction()), at: position)
         }
         return left
     }
@@ -81,7 +106,7 @@ struct _ExpressionParser {
         while isKeyword("and") {
             let position = current.position
             index += 1
-            left = Expression(.binary(.and, left, try negation()), at: position)
+            left = try node(.binary(.and, left, try negation()), at: position)
         }
         return left
     }
@@ -90,7 +115,9 @@ struct _ExpressionParser {
         guard isKeyword("not") else { return try nullTest() }
         let position = current.position
         index += 1
-        return Expression(.not(try negation()), at: position)
+        try enter()
+        defer { nesting -= 1 }
+        return try node(.not(try negation()), at: position)
     }
 
     private mutating func nullTest() throws(ExpressionError) -> Expression {
@@ -104,7 +131,7 @@ struct _ExpressionParser {
                 throw syntaxError("expected 'null' after '\(negated ? "is not" : "is")', found \(current.quoted)")
             }
             index += 1
-            operand = Expression(.isNull(operand, negated: negated), at: position)
+            operand = try node(.isNull(operand, negated: negated), at: position)
         }
         return operand
     }
@@ -128,7 +155,7 @@ struct _ExpressionParser {
         if comparisonOperator != nil {
             throw syntaxError("comparisons cannot be chained; combine them with 'and'")
         }
-        return Expression(.binary(op, left, right), at: position)
+        return try node(.binary(op, left, right), at: position)
     }
 
     private mutating func additive() throws(ExpressionError) -> Expression {
@@ -144,7 +171,7 @@ struct _ExpressionParser {
             }
             let position = current.position
             index += 1
-            left = Expression(.binary(op, left, try multiplicative()), at: position)
+            left = try node(.binary(op, left, try multiplicative()), at: position)
         }
     }
 
@@ -157,7 +184,7 @@ struct _ExpressionParser {
         {
             let position = current.position
             index += 1
-            left = Expression(.binary(op, left, try unary()), at: position)
+            left = try node(.binary(op, left, try unary()), at: position)
         }
         return left
     }
@@ -175,7 +202,9 @@ struct _ExpressionParser {
             index += 1
             return Expression(.float(-value), at: position)
         default:
-            return Expression(.negate(try unary()), at: position)
+            try enter()
+            defer { nesting -= 1 }
+            return try node(.negate(try unary()), at: position)
         }
     }
 
@@ -217,7 +246,7 @@ struct _ExpressionParser {
             default: break
             }
             guard isSymbol("(") else { return Expression(.column(name), at: position) }
-            return Expression(.call(name.lowercased(), try arguments(of: name)), at: position)
+            return try node(.call(name.lowercased(), try arguments(of: name)), at: position)
         case .symbol("("):
             index += 1
             let inner = try expression()

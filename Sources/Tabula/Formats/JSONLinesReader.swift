@@ -20,22 +20,30 @@ public final class JSONLinesReader {
     private var consumedBefore = 0
     private var finished = false
     private var emittedAny = false
+    /// The keys seen so far, in order of first appearance: every later chunk has these columns.
     private var names: [String] = []
     private var previousTypes: [String: ColumnType] = [:]
+    /// Data rows still to skip, and still allowed by the row limit (over the whole input).
+    private var rowsToSkip: Int
+    private var rowsAllowed: Int
+    /// Rows read before any key was seen (`{}` lines): a frame cannot hold rows without
+    /// columns, so ``readAll()`` adds them back as nulls once columns exist.
+    private var rowsWithoutColumns = 0
 
     public init(source: ByteSource, options: CSVReadOptions = CSVReadOptions(), bufferSize: Int = 1 << 20) {
         self.source = source
         self.options = options
         buffer = [UInt8](repeating: 0, count: max(16, bufferSize))
+        rowsToSkip = max(0, options.skipRows)
+        rowsAllowed = options.rowLimit.map { max(0, $0) } ?? .max
     }
 
     /// The next chunk, or `nil` at the end.
     public func next() throws -> DataFrame? {
         if finished { return nil }
         var chunk = _JSONChunk(infers: options.infersTypes)
-        var rowsLeft = options.rowLimit.map { max(0, $0) } ?? .max
-        var skip = max(0, options.skipRows)
-        while chunk.rowCount < options.chunkRowCount && rowsLeft > 0 {
+        for (k, name) in names.enumerated() { _ = chunk.builderIndex(for: Array(name.utf8), position: k) }
+        while chunk.rowCount < options.chunkRowCount && rowsAllowed > 0 {
             guard let lineRange = try nextLine() else {
                 finished = true
                 break
@@ -43,8 +51,8 @@ public final class JSONLinesReader {
             let isBlank = buffer[lineRange].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
             defer { line += 1 }
             if isBlank { continue }
-            if skip > 0 {
-                skip -= 1
+            if rowsToSkip > 0 {
+                rowsToSkip -= 1
                 continue
             }
             try buffer.withUnsafeBytes { raw in
@@ -53,11 +61,13 @@ public final class JSONLinesReader {
                     line: line, baseOffset: consumedBefore + lineRange.lowerBound - start)
                 try parser.parseObject(into: &chunk)
             }
-            rowsLeft -= 1
+            rowsAllowed -= 1
         }
-        if rowsLeft == 0 { finished = true }
+        if rowsAllowed == 0 { finished = true }
         if chunk.rowCount == 0 && emittedAny { return nil }
         emittedAny = true
+        if chunk.builders.isEmpty { rowsWithoutColumns += chunk.rowCount }
+        names = chunk.builders.map(\.name)
         var frame = chunk.makeFrame(previousTypes: previousTypes)
         if let selected = options.selectedColumns {
             frame = try frame.selecting(columnNames: selected)
@@ -70,7 +80,16 @@ public final class JSONLinesReader {
     public func readAll() throws -> DataFrame {
         var chunks: [DataFrame] = []
         while let chunk = try next() { chunks.append(chunk) }
-        return try DataFrame(concatenating: chunks)
+        let result = try DataFrame(concatenating: chunks)
+        guard rowsWithoutColumns > 0, !result.columns.isEmpty else { return result }
+        // Leading `{}` rows: null in every column that came later.
+        let leading = DataFrame(
+            unchecked: result.columns.map {
+                AnyColumn(
+                    text: Column<String>(name: $0.name, contents: repeatElement(nil, count: rowsWithoutColumns)),
+                    as: $0.type)
+            })
+        return try DataFrame(concatenating: [leading, result])
     }
 
     /// The byte range of the next line (without its LF), or `nil` at the end.

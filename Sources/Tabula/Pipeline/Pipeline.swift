@@ -198,6 +198,7 @@ final class _ChunkQueue: @unchecked Sendable {
     private let space: DispatchSemaphore
     private let finishedReading = DispatchSemaphore(value: 0)
     private var started = false
+    private var readingThread: _Thread? = nil
 
     init(reader: any TableSource, depth: Int) {
         self.reader = reader
@@ -210,8 +211,9 @@ final class _ChunkQueue: @unchecked Sendable {
 
     func start() {
         started = true
-        // Its own thread: the reader blocks while the queue is full.
-        _ = _Thread { self.produce() }
+        // Its own thread: the reader blocks while the queue is full. Joined by stop(): a thread
+        // never joined keeps its stack mapped until the process ends (one per file in a batch).
+        readingThread = _Thread { self.produce() }
     }
 
     private func produce() {
@@ -263,6 +265,8 @@ final class _ChunkQueue: @unchecked Sendable {
         lock.signal()
         space.signal()
         finishedReading.wait()
+        readingThread?.join()
+        readingThread = nil
         started = false
     }
 }

@@ -27,6 +27,26 @@ import Testing
         #expect(try value(text) == expected)
     }
 
+    @Test func nestingIsLimitedSoDeepInputCannotOverflowTheStack() throws {
+        let limit = Expression.maximumDepth
+        let chain = Array(repeating: "1", count: limit).joined(separator: " + ")  // depth = limit
+        #expect(try Expression.parse(chain).depth == limit)
+        for text in [
+            String(repeating: "(", count: limit + 1) + "1" + String(repeating: ")", count: limit + 1),
+            chain + " + 1",
+            String(repeating: "not ", count: limit + 1) + "true",
+            String(repeating: "- ", count: limit + 1) + "x",
+            String(repeating: "abs(", count: limit + 1) + "1" + String(repeating: ")", count: limit + 1),
+        ] {
+            #expect(throws: ExpressionError.self) { try Expression.parse(text) }
+        }
+        #expect {
+            try Expression.parse(chain + " + 1")
+        } throws: { error in
+            "\(error)".contains("nested too deeply (more than \(limit) levels)")
+        }
+    }
+
     @Test func literals() throws {
         #expect(try value("-9223372036854775808") == "-9223372036854775808")
         #expect(try value("9223372036854775807") == "9223372036854775807")
