@@ -14,7 +14,8 @@ extension DataFrame {
     /// - Returns: a frame with the same columns and the rows reordered.
     /// - Throws: ``TabulaError`` (`columnNotFound`, with a suggestion) for an unknown column.
     /// - Complexity: O(n × keys) for numeric keys (radix sort on two threads for large frames);
-    ///   string keys sort on an eight-byte prefix and compare whole strings only within ties.
+    ///   string keys radix sort on 7-byte chunks past each run's common prefix, comparing whole
+    ///   strings only in small runs.
     public func sorted(by keys: [SortKey]) throws -> DataFrame {
         if keys.isEmpty { return self }
         return _gathered(try _sortPermutation(keys))
