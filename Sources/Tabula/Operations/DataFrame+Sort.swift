@@ -14,7 +14,8 @@ extension DataFrame {
     /// - Returns: a frame with the same columns and the rows reordered.
     /// - Throws: ``TabulaError`` (`columnNotFound`, with a suggestion) for an unknown column.
     /// - Complexity: O(n × keys) for numeric keys (radix sort on two threads for large frames);
-    ///   string keys sort on an eight-byte prefix and compare whole strings only within ties.
+    ///   string keys radix sort on 7-byte chunks past each run's common prefix, comparing whole
+    ///   strings only in small runs.
     public func sorted(by keys: [SortKey]) throws -> DataFrame {
         if keys.isEmpty { return self }
         return _gathered(try _sortPermutation(keys))
@@ -113,25 +114,45 @@ enum _SortPass {
         return payload
     }
 
-    /// Sorts by the first eight bytes (big-endian, zero-padded), then refines each run of
-    /// equal prefixes (see ``refine(_:_:_:depth:descending:)``).
+    /// Sorts by the first seven bytes, then refines each run of equal chunks (see
+    /// ``refine(_:_:_:offset:level:descending:)``).
     private static func byStrings(_ rows: [Int32], _ buffer: StringBuffer, _ descending: Bool) -> [Int32] {
         var payload = rows
-        refine(&payload, 0..<payload.count, buffer, depth: 0, descending: descending)
+        refine(&payload, 0..<payload.count, buffer, offset: 0, level: 0, descending: descending)
         return payload
     }
 
-    /// Sorts `rows[range]` stably by whole strings, knowing they share their first `depth` × 8
-    /// bytes: a run whose strings are all equal stays as it is (the common case for keys with
-    /// few distinct values); a small or deep run is sorted by comparison; a large one is radix
-    /// sorted on its next eight bytes and each run of equal chunks refined in turn.
+    /// The radix key of a string at byte `offset`: seven bytes big-endian, then how many of
+    /// them exist (0…7), so that a string that ends sorts before one that goes on with a zero
+    /// byte. Keys order exactly as the strings' bytes from `offset` do, up to ties in all seven.
+    @inline(__always)
+    static func chunkKey(_ raw: UnsafeRawBufferPointer, _ slot: Range<Int>, offset: Int) -> UInt64 {
+        let from = slot.lowerBound + offset
+        let n = Swift.max(0, Swift.min(7, slot.upperBound - from))
+        var key: UInt64 = 0
+        for k in 0..<n {
+            // SAFETY: from + k < slot.upperBound, inside the slot's own bytes.
+            key |= UInt64(raw[from + k]) << UInt64(56 - 8 * k)
+        }
+        return key | UInt64(n)
+    }
+
+    /// Sorts `rows[range]` stably by whole strings, knowing they share their first `offset`
+    /// bytes. A run of equal strings stays as it is (the common case for keys with few distinct
+    /// values); otherwise the run's longest common prefix is skipped, a small run is sorted by
+    /// comparison, and a large one is radix sorted on its next seven bytes, each run of equal
+    /// chunks refined in turn.
     private static func refine(
-        _ rows: inout [Int32], _ range: Range<Int>, _ buffer: StringBuffer, depth: Int, descending: Bool
+        _ rows: inout [Int32], _ range: Range<Int>, _ buffer: StringBuffer, offset start: Int, level: Int,
+        descending: Bool
     ) {
         if range.count < 2 { return }
-        let first = Int(rows[range.lowerBound])
-        if depth > 0 && range.allSatisfy({ _Hash.bytesEqual(buffer, Int(rows[$0]), buffer, first) }) { return }
-        if depth >= 4 || (depth > 0 && range.count <= 32) {
+        var offset = start
+        if level > 0 {
+            guard let common = commonPrefix(rows[range], buffer, from: start) else { return }
+            offset = common
+        }
+        if level > 0 && (range.count <= 32 || level >= 64) {
             // Within a run the order so far is the stable order: ties keep their position.
             let run = Array(rows[range])
             let order = (0..<run.count).sorted { a, b in
@@ -145,32 +166,48 @@ enum _SortPass {
         var keys = [UInt64](repeating: 0, count: range.count)
         buffer.bytes.withUnsafeBytes { raw in
             for (i, r) in rows[range].enumerated() {
-                let slot = buffer.byteRange(Int(r))
-                let from = slot.lowerBound + depth * 8
-                var chunk: UInt64 = 0
-                var shift: UInt64 = 56
-                if from < slot.upperBound {
-                    // SAFETY: from..<upperBound lies inside the slot's own byte range.
-                    for b in raw[from..<min(slot.upperBound, from + 8)] {
-                        chunk |= UInt64(b) << shift
-                        shift &-= 8
-                    }
-                }
-                keys[i] = descending ? ~chunk : chunk
+                let key = chunkKey(raw, buffer.byteRange(Int(r)), offset: offset)
+                keys[i] = descending ? ~key : key
             }
         }
         var payload = Array(rows[range])
         _RadixSort.sort(keys: &keys, payload: &payload)
         rows.replaceSubrange(range, with: payload)
-        var start = 0
-        while start < keys.count {
-            var end = start + 1
-            while end < keys.count && keys[end] == keys[start] { end += 1 }
-            if end - start > 1 {
+        var lower = 0
+        while lower < keys.count {
+            var upper = lower + 1
+            while upper < keys.count && keys[upper] == keys[lower] { upper += 1 }
+            // Fewer than seven bytes in the chunk: the strings ended there, so they are equal.
+            let exhausted = (descending ? ~keys[lower] : keys[lower]) & 0xFF < 7
+            if upper - lower > 1 && !exhausted {
                 let base = range.lowerBound
-                refine(&rows, (base + start)..<(base + end), buffer, depth: depth + 1, descending: descending)
+                refine(
+                    &rows, (base + lower)..<(base + upper), buffer, offset: offset + 7, level: level + 1,
+                    descending: descending)
             }
-            start = end
+            lower = upper
+        }
+    }
+
+    /// The length of the longest common prefix of the strings at `rows`, all of which share
+    /// their first `from` bytes; `nil` when the strings are all equal.
+    private static func commonPrefix(_ rows: ArraySlice<Int32>, _ buffer: StringBuffer, from: Int) -> Int? {
+        buffer.bytes.withUnsafeBytes { raw in
+            let first = buffer.byteRange(Int(rows.first!))
+            var common = first.count
+            var allEqual = true
+            for r in rows.dropFirst() {
+                let slot = buffer.byteRange(Int(r))
+                if slot.count != first.count { allEqual = false }
+                var k = from
+                let limit = Swift.min(common, slot.count)
+                // SAFETY: k < limit <= both lengths, so both reads are inside their slots.
+                while k < limit && raw[first.lowerBound + k] == raw[slot.lowerBound + k] { k += 1 }
+                if k < first.count { allEqual = false }
+                common = k
+                if common == from && !allEqual { break }
+            }
+            return allEqual ? nil : common
         }
     }
 
