@@ -199,19 +199,6 @@ public final class CSVReader {
         return chunks.count == 1 ? chunks[0] : try DataFrame(stacking: chunks)
     }
 
-    static func concatenate(_ a: DataFrame, _ b: DataFrame) throws -> DataFrame {
-        var columns: [AnyColumn] = []
-        for (x, y) in zip(a.columns, b.columns) {
-            // A column with no values (all null, or only the `""` empty strings that are null in
-            // any non-String column) takes the other's type: it says nothing about its own.
-            let type =
-                x.hasNoTypedValues
-                ? y.type : y.hasNoTypedValues ? x.type : _TypeInference.widen(x.type, y.type)
-            columns.append(try x.converted(to: type).appending(y.converted(to: type)))
-        }
-        return DataFrame(unchecked: columns)
-    }
-
     /// Moves unconsumed bytes to the front, grows the buffer when it is full of one record, and
     /// reads until it is full (or at least `minimum` bytes are buffered) or the source ends.
     private func fill(minimum: Int?) throws {

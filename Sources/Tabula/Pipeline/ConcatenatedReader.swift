@@ -78,7 +78,7 @@ public final class ConcatenatedReader: TableSource {
                 while let chunk = try reader.next() {
                     for column in chunk.columns {
                         if seen.insert(column.name).inserted { order.append(column.name) }
-                        if column.nullCount < column.count {
+                        if !column.hasNoTypedValues {
                             types[column.name] =
                                 types[column.name].map { _TypeInference.widen($0, column.type) } ?? column.type
                         }

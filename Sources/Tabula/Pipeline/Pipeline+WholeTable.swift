@@ -170,7 +170,7 @@ extension AnyColumn {
     /// (Int64 and Double → Double, other mixes → String); text read from a file stays text.
     init(stacking parts: [AnyColumn]) throws {
         var type: ColumnType? = nil
-        for part in parts where part.nullCount < part.count {
+        for part in parts where !part.hasNoTypedValues {
             type = type.map { _TypeInference.widen($0, part.type) } ?? part.type
         }
         let target = type ?? parts[0].type
