@@ -141,9 +141,11 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         case .boolean(let b): (result, precedence) = (b ? "true" : "false", Precedence.primary)
         case .null: (result, precedence) = ("null", Precedence.primary)
         case .negate(let e):
-            // `-5` would parse back as the literal -5, not as the negation of 5.
+            // `-5` would parse back as the literal -5, not as the negation of 5. A minus before
+            // another minus needs no parentheses (`--x` parses back as written), and adding them
+            // would double the nesting of a long run of minuses past the parser's depth limit.
             var operand = e.text(minimumPrecedence: Precedence.negate)
-            if operand.first == "-" || e.isNumericLiteral { operand = "(\(operand))" }
+            if e.isNumericLiteral { operand = "(\(operand))" }
             (result, precedence) = ("-" + operand, Precedence.negate)
         case .not(let e): (result, precedence) = ("not " + e.text(minimumPrecedence: Precedence.not), Precedence.not)
         case .isNull(let e, let negated):
