@@ -58,7 +58,7 @@ public final class JSONLinesReader {
             try buffer.withUnsafeBytes { raw in
                 var parser = _JSONLineParser(
                     bytes: UnsafeRawBufferPointer(rebasing: raw[lineRange]), path: source.name,
-                    line: line, baseOffset: consumedBefore + lineRange.lowerBound - start)
+                    line: line, baseOffset: consumedBefore + lineRange.lowerBound)
                 try parser.parseObject(into: &chunk)
             }
             rowsAllowed -= 1
