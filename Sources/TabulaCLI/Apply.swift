@@ -64,7 +64,7 @@ struct Apply: ParsableCommand {
         var options = inputOptions
         options.limit = nil
         var pipeline = Pipeline(steps: steps)
-        pipeline.memoryLimit = try memoryLimit.map(parseMemorySize) ?? defaultMemoryLimit()
+        pipeline.memoryLimit = try memoryLimit.map { try parseMemorySize($0) } ?? defaultMemoryLimit()
         try runPipeline(
             pipeline, inputs: inputs, inputOptions: options, outputOptions: outputOptions,
             batch: batch, common: common, announce: true)

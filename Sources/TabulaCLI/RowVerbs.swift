@@ -56,8 +56,9 @@ func parseSortKeys(_ texts: [String], descending: Bool, nullsFirst: Bool) throws
     return keys
 }
 
-/// Parses a memory size: `512M`, `2G`, `1.5GB`, `1000000` (bytes).
-func parseMemorySize(_ text: String) throws -> Int {
+/// Parses a memory size: `512M`, `2G`, `1.5GB`, `1000000` (bytes); K, M, G, T are powers
+/// of 1024. `option` names the flag in the error.
+func parseMemorySize(_ text: String, option: String = "--memory-limit") throws -> Int {
     var digits = text.trimmingCharacters(in: " ").uppercased()
     if digits.hasSuffix("B") { digits.removeLast() }
     var scale = 1.0
@@ -66,7 +67,7 @@ func parseMemorySize(_ text: String) throws -> Int {
         digits.removeLast()
     }
     guard let value = Double(digits), value > 0, value * scale < 9e18 else {
-        throw CommandFailure("--memory-limit takes a size such as 512M, 2G or 1.5GB, not '\(text)'")
+        throw CommandFailure("\(option) takes a size such as 512M, 2G or 1.5GB, not '\(text)'")
     }
     return Int(value * scale)
 }
@@ -131,7 +132,7 @@ struct Sort: ParsableCommand {
         steps.append(.sort(try parseSortKeys(by, descending: descending, nullsFirst: nullsFirst)))
         if let limit = inputOptions.limit { steps.append(.limit(limit)) }
         var pipeline = Pipeline(steps: steps)
-        pipeline.memoryLimit = try memoryLimit.map(parseMemorySize) ?? defaultMemoryLimit()
+        pipeline.memoryLimit = try memoryLimit.map { try parseMemorySize($0) } ?? defaultMemoryLimit()
         var options = inputOptions
         options.limit = nil
         let output = outputOptions.output ?? "-"

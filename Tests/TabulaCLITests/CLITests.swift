@@ -323,6 +323,23 @@ func expectOneLineError(
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test func overlongRecordLeavesNoOutput() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let long = try dir.write("long.csv", "a,b\n1,2\n3," + String(repeating: "x", count: 2000) + "\n4,5\n")
+        let out = dir.path("out.csv")
+        let line = try expectOneLineError(["convert", long, "--max-record-size", "1K", "-o", out])
+        #expect(
+            line
+                == "tabula: error: \(long):3:1: a record starting here is longer than 1 KiB, the record size limit"
+                + " (raise it with --max-record-size, or CSVReadOptions.maximumRecordBytes)")
+        #expect(try dir.contents() == ["long.csv"])
+        let size = try expectOneLineError(["convert", long, "--max-record-size", "lots", "-o", out])
+        #expect(size == "tabula: error: --max-record-size takes a size such as 512M, 2G or 1.5GB, not 'lots'")
+        // The default (64 MiB) reads it.
+        #expect(try runTabula(["count", long]).stdout == "3\n")
+    }
+
     @Test func badExpressionAndUnknownColumn() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }

@@ -33,7 +33,8 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidUTF8 = Code(name: "invalidUTF8")
         public static let invalidValue = Code(name: "invalidValue")
         public static let unknownColumn = Code(name: "unknownColumn")
-        public static let fieldTooLarge = Code(name: "fieldTooLarge")
+        /// A record (or JSON line) longer than ``CSVReadOptions/maximumRecordBytes``.
+        public static let recordTooLarge = Code(name: "recordTooLarge")
     }
 
     public var code: Code

@@ -30,6 +30,15 @@ public struct CSVReadOptions: Sendable {
     public var chunkRowCount: Int = 64 * 1024
     /// Whether whole-file reads may parse parts of the input on several threads.
     public var allowsParallelParsing: Bool = true
+    /// The longest record accepted, in bytes, its line end included (for JSON Lines: the
+    /// longest line). A longer one is a ``CSVError/Code/recordTooLarge`` error at its first
+    /// line, reported as soon as that much of it has been read. This bounds the memory a
+    /// streaming read needs for one record (about twice the limit): a file without line ends
+    /// fails fast instead of being read into memory. Default 64 MiB.
+    public var maximumRecordBytes: Int = Self.defaultMaximumRecordBytes
+
+    /// The default ``maximumRecordBytes``: 64 MiB.
+    public static let defaultMaximumRecordBytes = 64 << 20
 
     /// What to do with a record whose field count differs from the header's.
     public enum RaggedRowPolicy: String, Sendable {

@@ -50,7 +50,8 @@ public final class CSVReader {
         bufferSize: Int = 1 << 20
     ) {
         self.source = source
-        tokenizer = CSVTokenizer(dialect: dialect, path: source.name)
+        tokenizer = CSVTokenizer(
+            dialect: dialect, path: source.name, maximumRecordBytes: max(1, options.maximumRecordBytes))
         builder = _CSVTableBuilder(options: options, path: source.name, chunkLimit: max(1, options.chunkRowCount))
         buffer = [UInt8](repeating: 0, count: max(4, bufferSize))  // room for a BOM
         self.dialect = dialect

@@ -44,17 +44,21 @@ struct CSVTokenizer: ~Copyable {
     let quote: UInt8
     let commentPrefix: [UInt8]?
     let path: String
+    /// The longest record accepted, in bytes, line end included (see
+    /// ``CSVReadOptions/maximumRecordBytes``).
+    let maximumRecordBytes: Int
     /// The 1-based line of the next byte to tokenize.
     var line: Int = 1
     /// The absolute offset in the input of byte 0 of the buffer being tokenized.
     var baseOffset: Int = 0
     private var fields: [_FieldSpan] = []
 
-    init(dialect: CSVDialect, path: String) {
+    init(dialect: CSVDialect, path: String, maximumRecordBytes: Int) {
         delimiter = dialect.delimiter
         quote = dialect.quote
         commentPrefix = dialect.commentPrefix
         self.path = path
+        self.maximumRecordBytes = maximumRecordBytes
         fields.reserveCapacity(64)
     }
 
@@ -118,6 +122,9 @@ struct CSVTokenizer: ~Copyable {
                     } else {
                         pos = e + 1
                     }
+                    if pos - recordStart > maximumRecordBytes {
+                        throw recordTooLarge(recordStart, recordLine: recordLine, bytes: bytes)
+                    }
                     line += 1
                     consumed = pos
                     continue records
@@ -135,6 +142,9 @@ struct CSVTokenizer: ~Copyable {
                         q = _ByteScanning.firstIndex(of: quote, in: p, from: q, to: n)
                         if q == n {
                             if isFinal {
+                                if n - recordStart > maximumRecordBytes {
+                                    throw recordTooLarge(recordStart, recordLine: recordLine, bytes: bytes)
+                                }
                                 throw error(
                                     .unclosedQuote, at: pos, recordStart: recordStart, recordLine: recordLine,
                                     bytes: bytes,
@@ -171,6 +181,9 @@ struct CSVTokenizer: ~Copyable {
                         continue fields
                     }
                     if c == lf || c == cr { break fields }
+                    if pos - recordStart > maximumRecordBytes {
+                        throw recordTooLarge(recordStart, recordLine: recordLine, bytes: bytes)
+                    }
                     throw error(
                         .strayQuote, at: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes,
                         "unexpected character after the closing quote of a field"
@@ -208,13 +221,32 @@ struct CSVTokenizer: ~Copyable {
                 }
                 line += 1
             }
+            if pos - recordStart > maximumRecordBytes {
+                throw recordTooLarge(recordStart, recordLine: recordLine, bytes: bytes)
+            }
             consumed = pos
             let keepGoing = try fields.withUnsafeBufferPointer { (spans) throws(CSVError) -> Bool in
                 try sink.record(spans, bytes: bytes, recordStart: recordStart, line: recordLine, tokenizer: self)
             }
             if !keepGoing { return (consumed, true) }
         }
+        // Stopped inside a record that needs more bytes: refuse it once it is already too long,
+        // so that a streaming reader's buffer stays bounded (`line` is the record's first line).
+        if n - consumed > maximumRecordBytes {
+            throw recordTooLarge(consumed, recordLine: line, bytes: bytes)
+        }
         return (consumed, false)
+    }
+
+    /// The error for a record longer than ``maximumRecordBytes``, located at its first byte.
+    /// Every path reports it the same way whatever its buffer sizes: a record is refused as soon
+    /// as more than the limit of it has been seen, before any other error inside it past the
+    /// limit.
+    func recordTooLarge(_ recordStart: Int, recordLine: Int, bytes: UnsafeRawBufferPointer) -> CSVError {
+        error(
+            .recordTooLarge, at: recordStart, recordStart: recordStart, recordLine: recordLine, bytes: bytes,
+            "a record starting here is longer than \(_formatRecordLimit(maximumRecordBytes)), the record size limit"
+                + " (raise it with --max-record-size, or CSVReadOptions.maximumRecordBytes)")
     }
 
     /// The number of line breaks (LF, CRLF, lone CR) in `p[from..<to]`.
@@ -266,4 +298,11 @@ struct CSVTokenizer: ~Copyable {
     ) -> CSVError {
         CSVError(code, location(of: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes), message)
     }
+}
+
+/// A record size limit for messages: `64 MiB`, or a byte count when not whole mebibytes.
+func _formatRecordLimit(_ bytes: Int) -> String {
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+    if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+    return bytes == 1 ? "1 byte" : "\(bytes) bytes"
 }

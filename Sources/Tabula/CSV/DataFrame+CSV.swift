@@ -52,7 +52,8 @@ extension DataFrame {
             bytes = UnsafeRawBufferPointer(rebasing: bytes[3...])
             bomLength = 3
         }
-        var tokenizer = CSVTokenizer(dialect: dialect, path: name)
+        var tokenizer = CSVTokenizer(
+            dialect: dialect, path: name, maximumRecordBytes: max(1, options.maximumRecordBytes))
         tokenizer.baseOffset = bomLength
         var builder = _CSVTableBuilder(options: options, path: name)
 

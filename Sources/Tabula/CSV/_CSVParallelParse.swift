@@ -34,7 +34,19 @@ enum _CSVParallelParse {
             while k > 0 && bytes[k - 1] != 0x0A { k -= 1 }
             regionEnd = k
         }
-        guard regionEnd > 0 else { return Result(parts: [], consumed: 0, endLine: line) }
+        guard bytes.count > 0 else { return Result(parts: [], consumed: 0, endLine: line) }
+        if regionEnd == 0 {
+            // No line feed at all: lone-CR line ends, or one record longer than the region.
+            // Parse sequentially, which takes the complete records, and refuses a record once it
+            // passes the size limit (so a streaming reader's buffer does not grow without end).
+            var t = CSVTokenizer(
+                dialect: dialect, path: path, maximumRecordBytes: max(1, template.options.maximumRecordBytes))
+            t.line = line
+            t.baseOffset = baseOffset
+            var b = template
+            let (consumed, _) = try b.consume(bytes, isFinal: isFinal, tokenizer: &t)
+            return Result(parts: [b], consumed: consumed, endLine: t.line)
+        }
         var bounds = [0]
         for i in 1..<max(partCount, 1) {
             let target = regionEnd * i / partCount
@@ -53,7 +65,8 @@ enum _CSVParallelParse {
         let partBounds = bounds
         let results: [Part] = _parallelMap(count: bounds.count - 1) { i in
             let slice = UnsafeRawBufferPointer(rebasing: shared.buffer[partBounds[i]..<partBounds[i + 1]])
-            var t = CSVTokenizer(dialect: dialect, path: path)
+            var t = CSVTokenizer(
+                dialect: dialect, path: path, maximumRecordBytes: max(1, template.options.maximumRecordBytes))
             var b = template
             do {
                 let (consumed, stopped) = try b.consume(slice, isFinal: true, tokenizer: &t)
@@ -69,7 +82,8 @@ enum _CSVParallelParse {
         for i in results.indices {
             if results[i].failed {
                 // Sequentially from this part's verified start: the true records, or the true error.
-                var t = CSVTokenizer(dialect: dialect, path: path)
+                var t = CSVTokenizer(
+                    dialect: dialect, path: path, maximumRecordBytes: max(1, template.options.maximumRecordBytes))
                 t.line = currentLine
                 t.baseOffset = baseOffset + bounds[i]
                 var b = template

@@ -92,6 +92,17 @@ public final class JSONLinesReader {
         return try DataFrame(concatenating: [leading, result])
     }
 
+    /// Refuses a line once more than ``CSVReadOptions/maximumRecordBytes`` of it (its LF
+    /// included) has been read, so the buffer stays bounded whatever the input.
+    private func checkLineLength(_ count: Int) throws {
+        guard count > max(1, options.maximumRecordBytes) else { return }
+        throw CSVError(
+            .recordTooLarge,
+            SourceLocation(path: source.name, line: line, column: 1, byteOffset: consumedBefore + start),
+            "a line starting here is longer than \(_formatRecordLimit(max(1, options.maximumRecordBytes))),"
+                + " the record size limit (raise it with --max-record-size, or CSVReadOptions.maximumRecordBytes)")
+    }
+
     /// The byte range of the next line (without its LF), or `nil` at the end.
     private func nextLine() throws -> Range<Int>? {
         var scanFrom = start
@@ -100,10 +111,12 @@ public final class JSONLinesReader {
                 _ByteScanning.firstIndex(of: 0x0A, in: $0.baseAddress!, from: scanFrom, to: end)
             }
             if lf < end {
+                try checkLineLength(lf + 1 - start)
                 let range = start..<lf
                 start = lf + 1
                 return range
             }
+            try checkLineLength(end - start)
             if eof {
                 if start == end { return nil }
                 let range = start..<end

@@ -51,6 +51,12 @@ struct InputOptions: ParsableArguments, Sendable {
     @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of failing.")
     var replaceInvalidUTF8 = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Refuse a record (a JSON line) longer than this, e.g. 256M (default 64M). Bounds the memory one record"
+                + " may take, so a file without line ends fails fast.", valueName: "size"))
+    var maxRecordSize: String?
+
     func validate() throws {
         if skip < 0 { throw ValidationError("--skip must be 0 or more") }
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
@@ -97,6 +103,9 @@ struct InputOptions: ParsableArguments, Sendable {
         options.rowLimit = limit
         options.raggedRows = ragged == "pad" ? .pad : .error
         options.invalidUTF8 = replaceInvalidUTF8 ? .replace : .error
+        if let maxRecordSize {
+            options.maximumRecordBytes = try parseMemorySize(maxRecordSize, option: "--max-record-size")
+        }
         if let columns { options.selectedColumns = splitList(columns) }
         if let types {
             for item in splitList(types) {

@@ -29,7 +29,7 @@ struct RecordCollector: _CSVRecordSink {
 func rawRecords(_ data: [UInt8], dialect: CSVDialect = .csv) throws -> [[String]] {
     var bytes = data
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-    var tokenizer = CSVTokenizer(dialect: dialect, path: "<test>")
+    var tokenizer = CSVTokenizer(dialect: dialect, path: "<test>", maximumRecordBytes: .max)
     var sink = RecordCollector()
     try bytes.withUnsafeBytes { raw in _ = try tokenizer.tokenize(raw, isFinal: true, into: &sink) }
     return sink.records
