@@ -138,7 +138,7 @@ struct _CSVTableBuilder: _CSVRecordSink {
                 var message =
                     "line \(location.line) has \(fields.count) \(fields.count == 1 ? "field" : "fields"), \(what) \(expectedFieldCount)"
                 if fields.count < expectedFieldCount {
-                    message += " (use ragged rows = pad to fill missing fields with nulls)"
+                    message += " (--ragged pad, or CSVReadOptions.raggedRows = .pad, fills missing fields with nulls)"
                 }
                 throw CSVError(.raggedRow, location, message)
             }

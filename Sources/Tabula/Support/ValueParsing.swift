@@ -281,8 +281,9 @@ enum _ValueParsing {
                         count += 1
                         i += 1
                     }
+                    // Up to nanoseconds; digits past the sixth are dropped (the text is kept).
                     guard count >= 1 && count <= 9 else { return nil }
-                    for _ in count..<6 where count < 6 { micro *= 10 }
+                    for _ in min(count, 6)..<6 { micro *= 10 }
                 }
             }
         }

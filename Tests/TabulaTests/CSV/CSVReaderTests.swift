@@ -205,7 +205,7 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
         let error = readError("a,b,c\n1,2,3\n4,5\n")
         #expect(
             error?.description
-                == "t.csv:3:1: line 3 has 2 fields, the header has 3 (use ragged rows = pad to fill missing fields with nulls)"
+                == "t.csv:3:1: line 3 has 2 fields, the header has 3 (--ragged pad, or CSVReadOptions.raggedRows = .pad, fills missing fields with nulls)"
         )
         var options = CSVReadOptions()
         options.raggedRows = .pad

@@ -104,4 +104,23 @@ import Testing
         #expect(Timestamp("2024-01-01T24:00") == nil)
         #expect(Timestamp("20240101") == nil)
     }
+
+    /// Fractions of up to nine digits (pandas writes nanoseconds) parse, kept to microseconds;
+    /// seven or more digits once trapped on an empty range.
+    @Test func fractionsUpToNanoseconds() throws {
+        let cases = [
+            ("2026-05-16T15:20:00.1", "2026-05-16T15:20:00.100000"),
+            ("2026-05-16T15:20:00.123456", "2026-05-16T15:20:00.123456"),
+            ("2026-05-16T15:20:00.1234567", "2026-05-16T15:20:00.123456"),
+            ("2026-05-16T15:20:00.15820800", "2026-05-16T15:20:00.158208"),
+            ("2026-05-16 15:20:00.999999999Z", "2026-05-16T15:20:00.999999"),
+        ]
+        for (text, expected) in cases {
+            #expect(Timestamp(text)?.description == expected, "\(text)")
+        }
+        #expect(Timestamp("2026-05-16T15:20:00.1234567890") == nil)
+        #expect(Timestamp("2026-05-16T15:20:00.") == nil)
+        let frame = try DataFrame(csvData: Array("ts\n2026-05-16T15:20:00.158208001\n\n".utf8))
+        #expect(frame.columns[0].type == .timestamp)
+    }
 }
