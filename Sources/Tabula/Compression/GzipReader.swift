@@ -139,7 +139,13 @@ public final class GzipReader: ByteSource {
     ///   consumed header bytes).
     private func decode(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if inflater.buffered == 0, try inflater.fill(from: base) == 0 {
-            // zlib does not report it: input that ends before the member's end is truncated.
+            // The input is used up, but zlib may still hold bits of it and output it could not
+            // write into the last (full) buffer: let it go on without input first, so a corrupt
+            // block is reported as corrupt whatever the buffer sizes. Then, since zlib does not
+            // report it, input that ends before the member's end is truncated.
+            let (produced, ended) = try inflater.inflate(into: buffer)
+            if ended { state = .memberStart }
+            if produced > 0 || ended { return produced }
             throw GzipError.truncated(
                 path: name, at: inflater.offset, member: memberCount, memberStart: inflater.memberStart)
         }
