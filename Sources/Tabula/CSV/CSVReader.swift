@@ -51,7 +51,7 @@ public final class CSVReader {
     ) {
         self.source = source
         tokenizer = CSVTokenizer(
-            dialect: dialect, path: source.name, maximumRecordBytes: max(1, options.maximumRecordBytes))
+            dialect: dialect, path: source.name, maximumRecordBytes: options.maximumRecordBytes)
         builder = _CSVTableBuilder(options: options, path: source.name, chunkLimit: max(1, options.chunkRowCount))
         buffer = [UInt8](repeating: 0, count: max(4, bufferSize))  // room for a BOM
         self.dialect = dialect

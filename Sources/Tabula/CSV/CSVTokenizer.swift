@@ -58,7 +58,7 @@ struct CSVTokenizer: ~Copyable {
         quote = dialect.quote
         commentPrefix = dialect.commentPrefix
         self.path = path
-        self.maximumRecordBytes = maximumRecordBytes
+        self.maximumRecordBytes = max(1, maximumRecordBytes)
         fields.reserveCapacity(64)
     }
 

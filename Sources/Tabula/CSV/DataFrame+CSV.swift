@@ -53,7 +53,7 @@ extension DataFrame {
             bomLength = 3
         }
         var tokenizer = CSVTokenizer(
-            dialect: dialect, path: name, maximumRecordBytes: max(1, options.maximumRecordBytes))
+            dialect: dialect, path: name, maximumRecordBytes: options.maximumRecordBytes)
         tokenizer.baseOffset = bomLength
         var builder = _CSVTableBuilder(options: options, path: name)
 

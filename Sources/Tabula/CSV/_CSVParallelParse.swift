@@ -40,7 +40,7 @@ enum _CSVParallelParse {
             // Parse sequentially, which takes the complete records, and refuses a record once it
             // passes the size limit (so a streaming reader's buffer does not grow without end).
             var t = CSVTokenizer(
-                dialect: dialect, path: path, maximumRecordBytes: max(1, template.options.maximumRecordBytes))
+                dialect: dialect, path: path, maximumRecordBytes: template.options.maximumRecordBytes)
             t.line = line
             t.baseOffset = baseOffset
             var b = template
@@ -66,7 +66,7 @@ enum _CSVParallelParse {
         let results: [Part] = _parallelMap(count: bounds.count - 1) { i in
             let slice = UnsafeRawBufferPointer(rebasing: shared.buffer[partBounds[i]..<partBounds[i + 1]])
             var t = CSVTokenizer(
-                dialect: dialect, path: path, maximumRecordBytes: max(1, template.options.maximumRecordBytes))
+                dialect: dialect, path: path, maximumRecordBytes: template.options.maximumRecordBytes)
             var b = template
             do {
                 let (consumed, stopped) = try b.consume(slice, isFinal: true, tokenizer: &t)
@@ -83,7 +83,7 @@ enum _CSVParallelParse {
             if results[i].failed {
                 // Sequentially from this part's verified start: the true records, or the true error.
                 var t = CSVTokenizer(
-                    dialect: dialect, path: path, maximumRecordBytes: max(1, template.options.maximumRecordBytes))
+                    dialect: dialect, path: path, maximumRecordBytes: template.options.maximumRecordBytes)
                 t.line = currentLine
                 t.baseOffset = baseOffset + bounds[i]
                 var b = template
