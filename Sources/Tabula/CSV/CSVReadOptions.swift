@@ -34,7 +34,8 @@ public struct CSVReadOptions: Sendable {
     /// longest line). A longer one is a ``CSVError/Code/recordTooLarge`` error at its first
     /// line, reported as soon as that much of it has been read. This bounds the memory a
     /// streaming read needs for one record (about twice the limit): a file without line ends
-    /// fails fast instead of being read into memory. Default 64 MiB.
+    /// fails fast instead of being read into memory. Default 64 MiB; a CSV record is at most
+    /// 2 GiB whatever the limit.
     public var maximumRecordBytes: Int = Self.defaultMaximumRecordBytes
 
     /// The default ``maximumRecordBytes``: 64 MiB.

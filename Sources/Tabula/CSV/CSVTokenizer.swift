@@ -1,8 +1,15 @@
-/// One field of the record being tokenized: a byte range of the buffer and how it was written.
+/// One field of the record being tokenized: a byte range, relative to the record's first byte,
+/// and how it was written.
+///
+/// Twelve bytes, so that the spans of a batch of records (copied once per record, then read once
+/// per column) stay small: records are at most ``CSVTokenizer/recordLimitCeiling`` bytes long,
+/// so offsets into one fit in 32 bits.
 struct _FieldSpan {
-    var start: Int
-    var end: Int
-    /// Bit 0: the field was quoted. Bit 1: it holds doubled quotes to collapse.
+    /// The field's first byte, counted from the record's first byte.
+    var startOffset: UInt32
+    /// One past the field's last byte, counted from the record's first byte.
+    var endOffset: UInt32
+    /// Bit 0: the field was quoted. Bit 1: it holds doubled quotes to collapse. Bit 2: missing.
     var flags: UInt8
 
     static let quoted: UInt8 = 1
@@ -10,6 +17,21 @@ struct _FieldSpan {
     /// A field the record did not have (padded ragged row).
     static let missing: UInt8 = 4
 
+    /// A span of `start..<end`, offsets in a record that starts at `recordStart`.
+    @inline(__always)
+    init(start: Int, end: Int, recordStart: Int, flags: UInt8) {
+        startOffset = UInt32(truncatingIfNeeded: start &- recordStart)
+        endOffset = UInt32(truncatingIfNeeded: end &- recordStart)
+        self.flags = flags
+    }
+
+    /// The field bytes' positions in the buffer, for a record starting at `recordStart`.
+    @inline(__always)
+    func range(from recordStart: Int) -> Range<Int> {
+        (recordStart &+ Int(startOffset))..<(recordStart &+ Int(endOffset))
+    }
+
+    var isEmpty: Bool { startOffset == endOffset }
     var isQuoted: Bool { flags & Self.quoted != 0 }
     var isEscaped: Bool { flags & Self.escaped != 0 }
 }
@@ -47,6 +69,8 @@ struct CSVTokenizer: ~Copyable {
     /// The longest record accepted, in bytes, line end included (see
     /// ``CSVReadOptions/maximumRecordBytes``).
     let maximumRecordBytes: Int
+    /// The highest record size limit: 2 GiB (field offsets within a record are 32-bit).
+    static let recordLimitCeiling = 1 << 31
     /// The 1-based line of the next byte to tokenize.
     var line: Int = 1
     /// The absolute offset in the input of byte 0 of the buffer being tokenized.
@@ -58,7 +82,7 @@ struct CSVTokenizer: ~Copyable {
         quote = dialect.quote
         commentPrefix = dialect.commentPrefix
         self.path = path
-        self.maximumRecordBytes = max(1, maximumRecordBytes)
+        self.maximumRecordBytes = min(max(1, maximumRecordBytes), Self.recordLimitCeiling)
         fields.reserveCapacity(64)
     }
 
@@ -166,7 +190,7 @@ struct CSVTokenizer: ~Copyable {
                         break
                     }
                     line += Self.lineBreaks(p, from: contentStart, to: q)
-                    fields.append(_FieldSpan(start: contentStart, end: q, flags: flags))
+                    fields.append(_FieldSpan(start: contentStart, end: q, recordStart: recordStart, flags: flags))
                     pos = q + 1
                     if pos == n {
                         if !isFinal {
@@ -194,7 +218,7 @@ struct CSVTokenizer: ~Copyable {
                         line = recordLine
                         break records
                     }
-                    fields.append(_FieldSpan(start: pos, end: e, flags: 0))
+                    fields.append(_FieldSpan(start: pos, end: e, recordStart: recordStart, flags: 0))
                     pos = e
                     if e == n { break fields }
                     if p.load(fromByteOffset: e, as: UInt8.self) == delimiter {

@@ -153,7 +153,7 @@ struct _CSVTableBuilder: _CSVRecordSink {
         } else {
             batch.spans.append(contentsOf: fields)
             for _ in fields.count..<stride {
-                batch.spans.append(_FieldSpan(start: 0, end: 0, flags: _FieldSpan.missing))
+                batch.spans.append(_FieldSpan(start: 0, end: 0, recordStart: 0, flags: _FieldSpan.missing))
             }
         }
         batch.recordStarts.append(recordStart)
@@ -247,14 +247,15 @@ struct _CSVTableBuilder: _CSVRecordSink {
         rejectsInvalidUTF8: Bool
     ) throws(CSVError) -> String {
         var out: [UInt8] = []
-        var i = f.start
-        while i < f.end {
+        let range = f.range(from: recordStart)
+        var i = range.lowerBound
+        while i < range.upperBound {
             out.append(bytes[i])
             i += f.isEscaped && bytes[i] == tokenizer.quote ? 2 : 1
         }
         if rejectsInvalidUTF8, let bad = out.withUnsafeBytes({ _ByteScanning.firstInvalidUTF8($0) }) {
             throw tokenizer.error(
-                .invalidUTF8, at: f.start + bad, recordStart: recordStart, recordLine: line, bytes: bytes,
+                .invalidUTF8, at: range.lowerBound + bad, recordStart: recordStart, recordLine: line, bytes: bytes,
                 "invalid UTF-8 in the header; re-encode the file as UTF-8 or ask for replacement of invalid bytes")
         }
         return String(decoding: out, as: UTF8.self)

@@ -14,8 +14,9 @@ struct RecordCollector: _CSVRecordSink {
         records.append(
             fields.map { f in
                 var out: [UInt8] = []
-                var i = f.start
-                while i < f.end {
+                let range = f.range(from: recordStart)
+                var i = range.lowerBound
+                while i < range.upperBound {
                     out.append(bytes[i])
                     i += f.isEscaped && bytes[i] == tokenizer.quote ? 2 : 1
                 }
