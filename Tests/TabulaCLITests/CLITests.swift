@@ -336,6 +336,9 @@ func expectOneLineError(
         #expect(try dir.contents() == ["long.csv"])
         let size = try expectOneLineError(["convert", long, "--max-record-size", "lots", "-o", out])
         #expect(size == "tabula: error: --max-record-size takes a size such as 512M, 2G or 1.5GB, not 'lots'")
+        let huge = try expectOneLineError(["convert", long, "--max-record-size", "3G", "-o", out])
+        #expect(
+            huge == "tabula: error: --max-record-size is at most 2G (a record's field offsets are 32-bit), not '3G'")
         // The default (64 MiB) reads it.
         #expect(try runTabula(["count", long]).stdout == "3\n")
     }

@@ -53,8 +53,8 @@ struct InputOptions: ParsableArguments, Sendable {
 
     @Option(
         help: ArgumentHelp(
-            "Refuse a record (a JSON line) longer than this, e.g. 256M (default 64M). Bounds the memory one record"
-                + " may take, so a file without line ends fails fast.", valueName: "size"))
+            "Refuse a record (a JSON line) longer than this, e.g. 256M (default 64M, at most 2G). Bounds the memory"
+                + " one record may take, so a file without line ends fails fast.", valueName: "size"))
     var maxRecordSize: String?
 
     func validate() throws {
@@ -105,6 +105,10 @@ struct InputOptions: ParsableArguments, Sendable {
         options.invalidUTF8 = replaceInvalidUTF8 ? .replace : .error
         if let maxRecordSize {
             options.maximumRecordBytes = try parseMemorySize(maxRecordSize, option: "--max-record-size")
+            if options.maximumRecordBytes > 2 << 30 {
+                throw CommandFailure(
+                    "--max-record-size is at most 2G (a record's field offsets are 32-bit), not '\(maxRecordSize)'")
+            }
         }
         if let columns { options.selectedColumns = splitList(columns) }
         if let types {
