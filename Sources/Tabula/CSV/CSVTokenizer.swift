@@ -75,7 +75,11 @@ struct CSVTokenizer: ~Copyable {
     var line: Int = 1
     /// The absolute offset in the input of byte 0 of the buffer being tokenized.
     var baseOffset: Int = 0
-    private var fields: [_FieldSpan] = []
+    /// The fields of the record being tokenized (`fieldCount` of `fieldCapacity`), in an
+    /// allocation the tokenizer owns: appending a field is a store, with no uniqueness or
+    /// capacity check of an `Array` per field.
+    private var fields: UnsafeMutablePointer<_FieldSpan>
+    private var fieldCapacity = 64
 
     init(dialect: CSVDialect, path: String, maximumRecordBytes: Int) {
         delimiter = dialect.delimiter
@@ -83,7 +87,7 @@ struct CSVTokenizer: ~Copyable {
         commentPrefix = dialect.commentPrefix
         self.path = path
         self.maximumRecordBytes = min(max(1, maximumRecordBytes), Self.recordLimitCeiling)
-        fields.reserveCapacity(64)
+        fields = .allocate(capacity: fieldCapacity)
     }
 
     /// Tokenizes the complete records at the start of `bytes`.
@@ -155,8 +159,9 @@ struct CSVTokenizer: ~Copyable {
                 }
             }
 
-            fields.removeAll(keepingCapacity: true)
+            var fieldCount = 0
             fields: while true {
+                if fieldCount == fieldCapacity { growFields() }
                 if pos < n && p.load(fromByteOffset: pos, as: UInt8.self) == quote {
                     // Quoted field: find the closing quote, stepping over doubled quotes.
                     let contentStart = pos + 1
@@ -190,7 +195,9 @@ struct CSVTokenizer: ~Copyable {
                         break
                     }
                     line += Self.lineBreaks(p, from: contentStart, to: q)
-                    fields.append(_FieldSpan(start: contentStart, end: q, recordStart: recordStart, flags: flags))
+                    (fields + fieldCount).initialize(
+                        to: _FieldSpan(start: contentStart, end: q, recordStart: recordStart, flags: flags))
+                    fieldCount &+= 1
                     pos = q + 1
                     if pos == n {
                         if !isFinal {
@@ -218,7 +225,9 @@ struct CSVTokenizer: ~Copyable {
                         line = recordLine
                         break records
                     }
-                    fields.append(_FieldSpan(start: pos, end: e, recordStart: recordStart, flags: 0))
+                    (fields + fieldCount).initialize(
+                        to: _FieldSpan(start: pos, end: e, recordStart: recordStart, flags: 0))
+                    fieldCount &+= 1
                     pos = e
                     if e == n { break fields }
                     if p.load(fromByteOffset: e, as: UInt8.self) == delimiter {
@@ -249,9 +258,9 @@ struct CSVTokenizer: ~Copyable {
                 throw recordTooLarge(recordStart, recordLine: recordLine, bytes: bytes)
             }
             consumed = pos
-            let keepGoing = try fields.withUnsafeBufferPointer { (spans) throws(CSVError) -> Bool in
-                try sink.record(spans, bytes: bytes, recordStart: recordStart, line: recordLine, tokenizer: self)
-            }
+            let keepGoing = try sink.record(
+                UnsafeBufferPointer(start: fields, count: fieldCount), bytes: bytes, recordStart: recordStart,
+                line: recordLine, tokenizer: self)
             if !keepGoing { return (consumed, true) }
         }
         // Stopped inside a record that needs more bytes: refuse it once it is already too long,
@@ -260,6 +269,17 @@ struct CSVTokenizer: ~Copyable {
             throw recordTooLarge(consumed, recordLine: line, bytes: bytes)
         }
         return (consumed, false)
+    }
+
+    deinit { fields.deallocate() }
+
+    /// Doubles the room for fields (a record with more fields than any before).
+    private mutating func growFields() {
+        let larger = UnsafeMutablePointer<_FieldSpan>.allocate(capacity: fieldCapacity * 2)
+        larger.moveInitialize(from: fields, count: fieldCapacity)
+        fields.deallocate()
+        fields = larger
+        fieldCapacity *= 2
     }
 
     /// The error for a record longer than ``maximumRecordBytes``, located at its first byte.
