@@ -72,7 +72,10 @@ public final class JSONLinesReader {
         if let selected = options.selectedColumns {
             frame = try frame.selecting(columnNames: selected)
         }
-        for c in frame.columns { previousTypes[c.name] = c.type }
+        // A column that was only null in this chunk says nothing about its type: it neither
+        // narrows nor widens what later chunks infer (as in the CSV reader).
+        let hadValues = Set(chunk.builders.filter { $0.kinds != 0 }.map(\.name))
+        for c in frame.columns where hadValues.contains(c.name) { previousTypes[c.name] = c.type }
         return frame
     }
 
@@ -402,23 +405,27 @@ struct _JSONLineParser {
 
 extension DataFrame {
     /// Stacks frames: columns unified by name (in order of first appearance), missing columns
-    /// null, types widened (Int64 and Double → Double, other mixes → String).
+    /// null, types widened (Int64 and Double → Double, other mixes → String). A column that
+    /// holds only nulls in a frame does not take part in the widening: its type is the one the
+    /// other frames agree on (or its own, when it has no values anywhere).
     public init(concatenating frames: [DataFrame]) throws {
         var order: [String] = []
-        var types: [String: ColumnType] = [:]
+        var firstTypes: [String: ColumnType] = [:]
+        var valueTypes: [String: ColumnType] = [:]
         for f in frames {
             for c in f.columns {
-                if let t = types[c.name] {
-                    if c.count > 0 || f.rowCount == 0 { types[c.name] = _TypeInference.widen(t, c.type) }
-                } else {
+                if firstTypes[c.name] == nil {
                     order.append(c.name)
-                    types[c.name] = c.type
+                    firstTypes[c.name] = c.type
+                }
+                if c.nullCount < c.count {
+                    valueTypes[c.name] = valueTypes[c.name].map { _TypeInference.widen($0, c.type) } ?? c.type
                 }
             }
         }
         var columns: [AnyColumn] = []
         for name in order {
-            let type = types[name]!
+            let type = valueTypes[name] ?? firstTypes[name]!
             var parts: [AnyColumn] = []
             for f in frames {
                 if let c = f.indexOfColumn(name).map({ f.columns[$0] }) {
