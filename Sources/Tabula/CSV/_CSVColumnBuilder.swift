@@ -11,12 +11,15 @@ struct _CSVColumnBuilder: Sendable {
     var infers: Bool
     /// Valid slots holding the empty string (from `""`): null if the column ends up non-String.
     var quotedEmptyCount = 0
+    /// The values parsed while inferring, for the column's first conversion.
+    var kept: _KeptValues
 
     init(name: String, explicitType: ColumnType?, infers: Bool) {
         self.name = name
         self.explicitType = explicitType
         self.infers = infers
         if !infers || explicitType != nil { inference.candidates = [] }
+        kept = _KeptValues(keeps: !inference.candidates.isEmpty)
     }
 
     var count: Int { validity.count }
@@ -55,6 +58,8 @@ struct _CSVColumnBuilder: Sendable {
         let offsetStart = text.offsets.count
         text.offsets._appendZeros(rows)
         var bits = [UInt64](repeating: 0, count: (rows + 63) >> 6)
+        var keptBatch = _KeptBatch(rows: rows)
+        var scalar = _ValueParsing.ParsedScalar()
         var nulls = 0
         var candidates = inference.candidates
         var values = 0
@@ -161,7 +166,10 @@ struct _CSVColumnBuilder: Sendable {
                                 }
                             }
                             values &+= 1
-                            if !candidates.isEmpty { candidates = _ValueParsing.classify(value, within: candidates) }
+                            if !candidates.isEmpty {
+                                candidates = _ValueParsing.classify(value, within: candidates, parsed: &scalar)
+                                keptBatch.store(r, scalar, candidates: candidates)
+                            }
                         }
                     }
                 }
@@ -173,6 +181,7 @@ struct _CSVColumnBuilder: Sendable {
         inference.candidates = candidates
         inference.valueCount += values
         quotedEmptyCount += quotedEmpty
+        kept.append(keptBatch, candidates: candidates)
     }
 
     static func converts(_ value: UnsafeRawBufferPointer, to type: ColumnType) -> Bool {
@@ -199,6 +208,7 @@ struct _CSVColumnBuilder: Sendable {
         validity.append(contentsOf: other.validity)
         inference.merge(other.inference)
         quotedEmptyCount += other.quotedEmptyCount
+        kept.append(other.kept, candidates: inference.candidates)
     }
 
     /// The column's type: explicit, inferred, or String.
@@ -213,7 +223,9 @@ struct _CSVColumnBuilder: Sendable {
         if type != .string && quotedEmptyCount > 0 {
             for i in 0..<text.count where validity[i] && text.byteRange(i).isEmpty { validity.set(i, valid: false) }
         }
-        return AnyColumn(text: Column(name: name, buffer: text, validity: validity), as: type)
+        var column = AnyColumn(text: Column(name: name, buffer: text, validity: validity), as: type)
+        column._parsed = kept.column(as: type, name: name, validity: validity).map(_ParsedValues.init)
+        return column
     }
 }
 

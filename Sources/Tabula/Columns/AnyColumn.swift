@@ -24,6 +24,11 @@ public struct AnyColumn: Sendable {
 
     @usableFromInline var storage: Storage
 
+    /// For `.text` storage: the values of the text, already parsed by the reader while it
+    /// inferred the type, so that the first conversion does not parse the text again.
+    /// Everything that makes a new column from this one may drop it (it is only a shortcut).
+    var _parsed: _ParsedValues? = nil
+
     init(storage: Storage) { self.storage = storage }
 
     /// Wraps a typed column.
@@ -134,13 +139,23 @@ public struct AnyColumn: Sendable {
         case .bool(let c): return c as! Column<T>
         case .string(let c): return c as! Column<T>
         case .timestamp(let c): return c as! Column<T>
-        case .text(let c, _): return Self.convert(c, to: T.self)
+        case .text(let c, _):
+            if let parsed = _parsedColumn(named: c.name) { return try parsed.assumingType(T.self) }
+            return Self.convert(c, to: T.self)
         }
+    }
+
+    /// The parsed values of a `.text` column, named as the column is now.
+    func _parsedColumn(named name: String) -> AnyColumn? {
+        guard var column = _parsed?.column else { return nil }
+        column.name = name
+        return column
     }
 
     /// This column with its text converted to typed values (a no-op when already typed).
     public func materialized() -> AnyColumn {
         guard case .text(let c, let t) = storage else { return self }
+        if let parsed = _parsedColumn(named: c.name) { return parsed }
         switch t {
         case .int64: return AnyColumn(Self.convert(c, to: Int64.self))
         case .double: return AnyColumn(Self.convert(c, to: Double.self))
@@ -220,6 +235,13 @@ public struct AnyColumn: Sendable {
         case .text(let c, _): return c.buffer[index]
         }
     }
+}
+
+/// Values parsed from a text column's text (see ``AnyColumn/_parsed``): a box, so that a
+/// column can hold a column.
+final class _ParsedValues: Sendable {
+    let column: AnyColumn
+    init(_ column: AnyColumn) { self.column = column }
 }
 
 extension AnyColumn: Equatable {

@@ -248,7 +248,11 @@ extension AnyColumn {
         switch (storage, other.storage) {
         case (.text(var a, let t), .text(let b, _)):
             a.append(contentsOf: b)
-            return AnyColumn(text: a, as: t)
+            var joined = AnyColumn(text: a, as: t)
+            if let x = _parsed?.column, let y = other._parsed?.column, x.type == y.type {
+                joined._parsed = (try? x.appending(y)).map(_ParsedValues.init)
+            }
+            return joined
         case (.string(var a), .string(let b)):
             a.append(contentsOf: b)
             return AnyColumn(a)

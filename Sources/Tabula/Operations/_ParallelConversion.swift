@@ -7,6 +7,7 @@ extension AnyColumn {
         guard case .text(let text, let type) = storage, text.count >= 100_000, _processorCount > 1 else {
             return materialized()
         }
+        if let parsed = _parsedColumn(named: text.name) { return parsed }
         switch type {
         case .int64: return AnyColumn(Self._convertInParallel(text, to: Int64.self))
         case .double: return AnyColumn(Self._convertInParallel(text, to: Double.self))

@@ -30,21 +30,53 @@ enum _ValueParsing {
 
     /// What types a non-empty field could be, under the strict grammar.
     static func classify(_ b: UnsafeRawBufferPointer, within candidates: TypeMask) -> TypeMask {
+        var ignored = ParsedScalar()
+        return classify(b, within: candidates, parsed: &ignored)
+    }
+
+    /// The values ``classify(_:within:parsed:)`` parsed on its way.
+    struct ParsedScalar {
+        /// Set when the result holds `.int64`.
+        var int: Int64 = 0
+        /// Set when the result holds `.double` (for an integer: the integer as a Double, which
+        /// rounds as parsing its text as a Double does).
+        var double: Double = 0
+        /// Set when the result holds `.bool`.
+        var bool = false
+    }
+
+    /// ``classify(_:within:)``, also giving the parsed value of each numeric or Bool type in
+    /// the result, so that a reader can keep the values instead of parsing the text again.
+    @inline(__always)
+    static func classify(_ b: UnsafeRawBufferPointer, within candidates: TypeMask, parsed: inout ParsedScalar)
+        -> TypeMask
+    {
         guard let first = b.first else { return [] }
         var result: TypeMask = []
         if isDigit(first) || first == UInt8(ascii: "-") {
-            if candidates.contains(.int64), parseInt64(b) != nil {
+            if candidates.contains(.int64), let i = parseInt64(b) {
+                parsed.int = i
+                parsed.double = Double(i)
                 return TypeMask([.int64, .double]).intersection(candidates)
             }
-            if candidates.contains(.double), parseDouble(b) != nil { result.insert(.double) }
+            if candidates.contains(.double), let d = parseDouble(b) {
+                parsed.double = d
+                result.insert(.double)
+            }
             if candidates.contains(.timestamp), b.count >= 10, parseTimestamp(b) != nil { result.insert(.timestamp) }
             return result
         }
         switch first {
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "T"), UInt8(ascii: "F"):
-            if candidates.contains(.bool), parseBool(b) != nil { result.insert(.bool) }
+            if candidates.contains(.bool), let v = parseBool(b) {
+                parsed.bool = v
+                result.insert(.bool)
+            }
         case UInt8(ascii: "N"), UInt8(ascii: "n"), UInt8(ascii: "i"), UInt8(ascii: "I"):
-            if candidates.contains(.double), parseDouble(b) != nil { result.insert(.double) }
+            if candidates.contains(.double), let d = parseDouble(b) {
+                parsed.double = d
+                result.insert(.double)
+            }
         default: break
         }
         return result

@@ -63,6 +63,18 @@ enum _ReadOutcome: Equatable, CustomStringConvertible {
         }
     }
 
+    /// The outcome of `body`, and what is wrong with the values the reader parsed while
+    /// inferring types (see ``parsedValuesMismatch(_:)``), if anything.
+    static func checkingParsedValues(_ body: () throws -> DataFrame) -> (_ReadOutcome, String?) {
+        var mismatch: String? = nil
+        let outcome = _ReadOutcome {
+            let frame = try body()
+            mismatch = parsedValuesMismatch(frame)
+            return frame
+        }
+        return (outcome, mismatch)
+    }
+
     var description: String {
         switch self {
         case .frame(let names, let types, let rows):
@@ -70,6 +82,25 @@ enum _ReadOutcome: Equatable, CustomStringConvertible {
         case .error(let message): return "error \(message)"
         }
     }
+}
+
+/// Where the values a reader parsed while inferring types (kept so that the first conversion
+/// does not parse again) differ from converting the column's text, or `nil`.
+func parsedValuesMismatch(_ frame: DataFrame) -> String? {
+    for column in frame.columns where column._parsed != nil {
+        guard let text = column.sourceText else { return "column '\(column.name)' has parsed values but no text" }
+        let kept = column.materialized()
+        let fresh = AnyColumn(text: text, as: column.type).materialized()
+        guard kept.type == fresh.type, kept.count == fresh.count else {
+            return
+                "column '\(column.name)': parsed values are \(kept.type) × \(kept.count), its text \(fresh.type) × \(fresh.count)"
+        }
+        for r in 0..<kept.count where kept.text(at: r) != fresh.text(at: r) {
+            return "column '\(column.name)' row \(r): parsed while reading \(kept.text(at: r) ?? "null"),"
+                + " converted from its text \(fresh.text(at: r) ?? "null")"
+        }
+    }
+    return nil
 }
 
 extension FuzzTargets {
@@ -100,19 +131,29 @@ extension FuzzTargets {
         }
         options.allowsParallelParsing = false
 
-        let whole = _ReadOutcome {
+        let (whole, wholeMismatch) = _ReadOutcome.checkingParsedValues {
             try DataFrame(csvData: body, name: "fuzz.csv", dialect: dialect, options: options)
         }
+        if let wholeMismatch { return "csv: whole read: \(wholeMismatch)" }
 
         var chunkOptions = options
         chunkOptions.chunkRowCount = 1 + Int(more & 7)
         let bufferSize = 1 + Int(sizes & 15)
         let readLimit = 1 + Int(sizes >> 4)
-        let chunked = _ReadOutcome {
+        var chunkMismatch: String? = nil
+        let (chunked, chunkedMismatch) = _ReadOutcome.checkingParsedValues {
             let source = ChunkingByteSource(MemoryByteSource(body, name: "fuzz.csv"), limit: readLimit)
-            return try CSVReader(source: source, dialect: dialect, options: chunkOptions, bufferSize: bufferSize)
-                .readAll()
+            let reader = CSVReader(source: source, dialect: dialect, options: chunkOptions, bufferSize: bufferSize)
+            var chunks: [DataFrame] = []
+            while let chunk = try reader.next() {
+                if chunkMismatch == nil, let m = parsedValuesMismatch(chunk) {
+                    chunkMismatch = "chunk \(chunks.count): \(m)"
+                }
+                chunks.append(chunk)
+            }
+            return chunks.count == 1 ? chunks[0] : try DataFrame(stacking: chunks)
         }
+        if let m = chunkMismatch ?? chunkedMismatch { return "csv: chunked read: \(m)" }
         if chunked != whole {
             return "csv: chunked read (buffer \(bufferSize), reads of \(readLimit), \(chunkOptions.chunkRowCount) rows"
                 + " a chunk) differs from the whole read\n  whole:   \(whole)\n  chunked: \(chunked)"
@@ -121,13 +162,14 @@ extension FuzzTargets {
         var parallelOptions = options
         parallelOptions.allowsParallelParsing = true
         let parts = 2 + Int((more >> 3) & 3)
-        let parallel = _ReadOutcome {
+        let (parallel, parallelMismatch) = _ReadOutcome.checkingParsedValues {
             try body.withUnsafeBytes { raw in
                 try DataFrame(
                     csvBytes: raw, name: "fuzz.csv", dialect: dialect, options: parallelOptions,
                     forcedPartCount: parts)
             }
         }
+        if let parallelMismatch { return "csv: parallel read: \(parallelMismatch)" }
         if parallel != whole {
             return "csv: parallel read in \(parts) parts differs from the sequential read\n"
                 + "  sequential: \(whole)\n  parallel:   \(parallel)"

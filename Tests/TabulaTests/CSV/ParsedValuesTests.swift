@@ -1,0 +1,100 @@
+import TabulaTestSupport
+import Testing
+
+@testable import Tabula
+
+/// The reader keeps the numbers and Bools it parsed while inferring types, so the first
+/// conversion does not parse the text again. Those values must be exactly what converting the
+/// text gives, on every reading path.
+@Suite struct ParsedValuesTests {
+    @Test func keptValuesAreTheTextsValues() throws {
+        let text = """
+            i,d,b,s,e
+            1,1.50,true,x,""
+            -7,-0,False,1,
+            9007199254740993,9007199254740993,TRUE,2,
+            ,NaN,,3,
+            9223372036854775807,1e308,false,,
+            -9223372036854775808,-inf,true,z,
+
+            """
+        let frame = try DataFrame(csvData: Array(text.utf8))
+        #expect(frame.columns.map(\.type) == [.int64, .double, .bool, .string, .string])
+        // Numeric and Bool columns carry their parsed values; text columns have none.
+        #expect(frame.columns.map { $0._parsed != nil } == [true, true, true, false, false])
+        #expect(parsedValuesMismatch(frame) == nil)
+        let d = try frame.column(named: "d").assumingType(Double.self)
+        #expect(d[1]!.sign == .minus && d[1]! == 0)  // -0 keeps its sign
+        #expect(d[2] == 9_007_199_254_740_992)  // rounded as parsing the text rounds it
+        #expect(d[3]!.isNaN)
+        #expect(try frame.column(named: "i").assumingType(Int64.self)[3] == nil)
+        #expect(
+            try frame.column(named: "b").assumingType(Bool.self).map { $0 } == [true, false, true, nil, false, true])
+        // Written back untouched: the text, not the parsed values.
+        #expect(try frame.column(named: "d").text(at: 0) == "1.50")
+    }
+
+    /// An Int64 column that becomes Double in a later part or chunk: the integers' kept values
+    /// are widened as parsing their text as Double would.
+    @Test func widenedColumnsKeepExactValues() throws {
+        var rows = ["n,m"]
+        for k in 0..<3000 { rows.append("\(k * 7919 - 9_000_000),\(k % 3 == 0 ? "" : String(k))") }
+        rows.append("2.5,9007199254740993")
+        rows.append("\"\",-5")
+        let bytes = Array((rows.joined(separator: "\n") + "\n").utf8)
+        let whole = try DataFrame(csvData: bytes)
+        #expect(whole.columns.map(\.type) == [.double, .int64])
+        #expect(parsedValuesMismatch(whole) == nil)
+        #expect(whole.columns.allSatisfy { $0._parsed != nil })
+
+        for parts in [2, 3, 7] {
+            let parallel = try bytes.withUnsafeBytes {
+                try DataFrame(
+                    csvBytes: $0, name: "t.csv", dialect: .csv, options: CSVReadOptions(), forcedPartCount: parts)
+            }
+            #expect(parsedValuesMismatch(parallel) == nil, "\(parts) parts")
+            #expect(parallel == whole)
+        }
+        var options = CSVReadOptions()
+        options.chunkRowCount = 100
+        let reader = CSVReader(source: MemoryByteSource(bytes), options: options, bufferSize: 4096)
+        var chunks = 0
+        while let chunk = try reader.next() {
+            #expect(parsedValuesMismatch(chunk) == nil, "chunk \(chunks)")
+            #expect(chunk.columns.allSatisfy { $0._parsed != nil }, "chunk \(chunks)")
+            chunks += 1
+        }
+        #expect(chunks == 31)
+    }
+
+    @Test func randomColumnsKeepTheirTextsValues() throws {
+        var rng = SeededGenerator(seed: 11)
+        let pieces = [
+            "0", "-1", "42", "007", "+3", "1.5", "-0.0", "1e5", "2E-3", ".5", "5.", "NaN", "inf", "-Infinity",
+            "true", "False", "TRUE", "x", "", "\"\"", "18446744073709551616", "-9223372036854775809",
+            "2026-06-03", "1.7976931348623157e308", "4.9e-324",
+        ]
+        for round in 0..<60 {
+            let columns = Int.random(in: 1...4, using: &rng)
+            // Each column draws from a few pieces, so that many columns stay numeric or Bool.
+            let palettes = (0..<columns).map { _ in (0..<3).map { _ in pieces.randomElement(using: &rng)! } }
+            var lines = [(0..<columns).map { "c\($0)" }.joined(separator: ",")]
+            for _ in 0..<Int.random(in: 1...200, using: &rng) {
+                lines.append(palettes.map { $0.randomElement(using: &rng)! }.joined(separator: ","))
+            }
+            let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+            let whole = try DataFrame(csvData: bytes)
+            #expect(parsedValuesMismatch(whole) == nil, "round \(round)")
+            let parallel = try bytes.withUnsafeBytes {
+                try DataFrame(csvBytes: $0, name: "t.csv", dialect: .csv, options: CSVReadOptions(), forcedPartCount: 3)
+            }
+            #expect(parsedValuesMismatch(parallel) == nil, "round \(round), parallel")
+            var options = CSVReadOptions()
+            options.chunkRowCount = 7
+            let reader = CSVReader(source: MemoryByteSource(bytes), options: options, bufferSize: 64)
+            while let chunk = try reader.next() {
+                #expect(parsedValuesMismatch(chunk) == nil, "round \(round), chunked")
+            }
+        }
+    }
+}
