@@ -25,8 +25,10 @@ public struct AnyColumn: Sendable {
     @usableFromInline var storage: Storage
 
     /// For `.text` storage: the values of the text, already parsed by the reader while it
-    /// inferred the type, so that the first conversion does not parse the text again.
-    /// Everything that makes a new column from this one may drop it (it is only a shortcut).
+    /// inferred the type, so that the first conversion does not parse the text again. `slice`
+    /// and `gather` (a filter) carry it along; sort and join, whose gathered columns are
+    /// mostly written out as text, drop it, as may anything else that makes a new column from
+    /// this one (it is only a shortcut).
     var _parsed: _ParsedValues? = nil
 
     init(storage: Storage) { self.storage = storage }
@@ -205,7 +207,10 @@ public struct AnyColumn: Sendable {
         case .bool(let c): return AnyColumn(c.slice(range))
         case .string(let c): return AnyColumn(c.slice(range))
         case .timestamp(let c): return AnyColumn(c.slice(range))
-        case .text(let c, let t): return AnyColumn(text: c.slice(range), as: t)
+        case .text(let c, let t):
+            var out = AnyColumn(text: c.slice(range), as: t)
+            out._parsed = _parsed.map { _ParsedValues($0.column.slice(range)) }
+            return out
         }
     }
 
@@ -217,7 +222,10 @@ public struct AnyColumn: Sendable {
         case .bool(let c): return AnyColumn(c.gather(indices))
         case .string(let c): return AnyColumn(c.gather(indices))
         case .timestamp(let c): return AnyColumn(c.gather(indices))
-        case .text(let c, let t): return AnyColumn(text: c.gather(indices), as: t)
+        case .text(let c, let t):
+            var out = AnyColumn(text: c.gather(indices), as: t)
+            out._parsed = _parsed.map { _ParsedValues($0.column.gather(indices)) }
+            return out
         }
     }
 

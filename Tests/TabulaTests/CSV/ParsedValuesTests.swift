@@ -98,3 +98,21 @@ import Testing
         }
     }
 }
+
+extension ParsedValuesTests {
+    /// A filter keeps the parsed values of the rows it keeps (so an aggregation after a filter
+    /// does not parse the text again), and they stay the text's values.
+    @Test func filtersAndSlicesCarryKeptValues() throws {
+        let text = "n,x,f\n1,1.5,true\n2,,false\n3,-0,true\n4,2e3,true\n"
+        let frame = try DataFrame(csvData: Array(text.utf8))
+        let kept = try frame.filter("f")
+        #expect(kept.rowCount == 3)
+        #expect(kept.columns.allSatisfy { $0._parsed != nil })
+        #expect(parsedValuesMismatch(kept) == nil)
+        #expect(try kept.column(named: "x").assumingType(Double.self).map { $0 } == [1.5, -0.0, 2000])
+        let sliced = DataFrame(unchecked: frame.columns.map { $0.slice(1..<3) })
+        #expect(sliced.columns.allSatisfy { $0._parsed != nil })
+        #expect(parsedValuesMismatch(sliced) == nil)
+        #expect(try sliced.column(named: "n").assumingType(Int64.self).map { $0 } == [2, 3])
+    }
+}
