@@ -29,6 +29,9 @@ public final class CSVReader {
     private var checkedBOM = false
     private var emittedAny = false
     private var previousTypes: [ColumnType?] = []
+    /// Set by ``readAll()``: chunks keep quoted empty fields valid until the stacked column's
+    /// type is known (a chunk cannot know that a later one turns its column into text).
+    private var keepsQuotedEmpties = false
     /// Bytes of the source consumed so far (for progress).
     public private(set) var bytesConsumed = 0
     private let dialect: CSVDialect
@@ -106,7 +109,7 @@ public final class CSVReader {
         }
         if builder.rowCount == 0 && emittedAny { return nil }
         emittedAny = true
-        return builder.makeFrame(widening: &previousTypes)
+        return builder.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties)
     }
 
     /// Parallel mode: reads blocks of about 8 MiB and parses each on all processors; each part
@@ -117,7 +120,7 @@ public final class CSVReader {
             if finished {
                 if emittedAny { return nil }
                 emittedAny = true
-                return builder.makeFrame(widening: &previousTypes)
+                return builder.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties)
             }
             if buffer.count < Self.parallelBlockSize {
                 buffer._appendZeros(Self.parallelBlockSize - buffer.count)
@@ -144,7 +147,7 @@ public final class CSVReader {
             bytesConsumed += result.consumed
             tokenizer.line = result.endLine
             for part in result.parts where part.rowCount > 0 {
-                pending.append(part.makeFrame(widening: &previousTypes))
+                pending.append(part.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties))
             }
             if eof && (start == end || result.consumed == 0) { finished = true }
         }
@@ -193,11 +196,17 @@ public final class CSVReader {
     }
 
     /// Reads all remaining chunks into one frame.
+    ///
+    /// The frame equals reading the input at once: a quoted empty field (`""`) is the empty
+    /// string when its column ends up String, even if the chunk it was in looked numeric.
     public func readAll() throws -> DataFrame {
+        keepsQuotedEmpties = true
+        defer { keepsQuotedEmpties = false }
         var chunks: [DataFrame] = []
         while let chunk = try next() { chunks.append(chunk) }
         // The first chunk carries the columns even when there are no rows.
-        return chunks.count == 1 ? chunks[0] : try DataFrame(stacking: chunks)
+        let stacked = chunks.count == 1 ? chunks[0] : try DataFrame(stacking: chunks)
+        return DataFrame(unchecked: stacked.columns.map { $0._nullingQuotedEmpties() })
     }
 
     /// Moves unconsumed bytes to the front, grows the buffer when it is full of one record, and
@@ -235,24 +244,31 @@ extension AnyColumn {
     /// `""`, which a non-String column reads as null).
     var hasNoTypedValues: Bool {
         if nullCount == count { return true }
-        guard type == .string, let text = sourceText else { return false }
+        // Text whose valid slots are all empty (quoted empty fields) has no typed values either.
+        guard let text = sourceText else { return false }
         for i in 0..<count where text.validity[i] && !text.buffer.byteRange(i).isEmpty { return false }
         return true
+    }
+
+    /// As when a whole file is read: in text read from a file whose type is not String, the
+    /// valid empty slots (quoted empty fields) are null. Other columns are returned as they are.
+    func _nullingQuotedEmpties() -> AnyColumn {
+        guard type != .string, let text = sourceText, text.validity.nullCount < text.count else { return self }
+        var validity = text.validity
+        var changed = false
+        for i in 0..<text.count where validity[i] && text.buffer.byteRange(i).isEmpty {
+            validity.set(i, valid: false)
+            changed = true
+        }
+        guard changed else { return self }
+        return AnyColumn(text: Column(name: text.name, buffer: text.buffer, validity: validity), as: type)
     }
 
     /// This column as `type`: text read from a file is retyped without parsing; typed values
     /// are converted (to String as their text).
     func converted(to type: ColumnType) throws -> AnyColumn {
         if type == self.type { return self }
-        if let text = sourceText {
-            guard type != .string, text.validity.nullCount < text.count else { return AnyColumn(text: text, as: type) }
-            // As when a whole file is read: a quoted empty field is null in a non-String column.
-            var validity = text.validity
-            for i in 0..<text.count where validity[i] && text.buffer.byteRange(i).isEmpty {
-                validity.set(i, valid: false)
-            }
-            return AnyColumn(text: Column(name: text.name, buffer: text.buffer, validity: validity), as: type)
-        }
+        if let text = sourceText { return AnyColumn(text: text, as: type)._nullingQuotedEmpties() }
         if type == .string {
             var out = Column<String>(name: name)
             for i in 0..<count { out.append(text(at: i)) }

@@ -218,13 +218,21 @@ struct _CSVColumnBuilder: Sendable {
     }
 
     /// The finished column, with `type` (at least as wide as ``resolvedType``).
-    func makeColumn(as type: ColumnType) -> AnyColumn {
+    ///
+    /// A quoted empty field (`""`) is the empty string in a String column and null in any
+    /// other. With `keepsQuotedEmpties`, the text keeps them valid whatever the type, for a
+    /// caller that stacks chunks and decides once it knows the final type (see
+    /// ``AnyColumn/_nullingQuotedEmpties()``).
+    func makeColumn(as type: ColumnType, keepsQuotedEmpties: Bool = false) -> AnyColumn {
         var validity = self.validity
         if type != .string && quotedEmptyCount > 0 {
             for i in 0..<text.count where validity[i] && text.byteRange(i).isEmpty { validity.set(i, valid: false) }
         }
-        var column = AnyColumn(text: Column(name: name, buffer: text, validity: validity), as: type)
-        column._parsed = kept.column(as: type, name: name, validity: validity).map(_ParsedValues.init)
+        var column = AnyColumn(
+            text: Column(name: name, buffer: text, validity: keepsQuotedEmpties ? self.validity : validity), as: type)
+        if !keepsQuotedEmpties {
+            column._parsed = kept.column(as: type, name: name, validity: validity).map(_ParsedValues.init)
+        }
         return column
     }
 }

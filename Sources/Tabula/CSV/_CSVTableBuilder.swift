@@ -269,10 +269,12 @@ struct _CSVTableBuilder: _CSVRecordSink {
 
     /// The frame, each column typed no narrower than in the chunks before.
     ///
-    /// - Parameter previous: per column, the type so far, `nil` while it has had no values
-    ///   (an all-null stretch says nothing about the type, so it neither narrows nor widens);
-    ///   updated with this chunk's types.
-    func makeFrame(widening previous: inout [ColumnType?]) -> DataFrame {
+    /// - Parameters:
+    ///   - previous: per column, the type so far, `nil` while it has had no values (an
+    ///     all-null stretch says nothing about the type, so it neither narrows nor widens);
+    ///     updated with this chunk's types.
+    ///   - keepsQuotedEmpties: see ``_CSVColumnBuilder/makeColumn(as:keepsQuotedEmpties:)``.
+    func makeFrame(widening previous: inout [ColumnType?], keepsQuotedEmpties: Bool = false) -> DataFrame {
         if previous.count < builders.count { previous += Array(repeating: nil, count: builders.count - previous.count) }
         var columns: [AnyColumn] = []
         for (i, b) in builders.enumerated() {
@@ -285,7 +287,7 @@ struct _CSVTableBuilder: _CSVRecordSink {
                     previous[i] = type
                 }
             }
-            columns.append(b.makeColumn(as: type))
+            columns.append(b.makeColumn(as: type, keepsQuotedEmpties: keepsQuotedEmpties))
         }
         return DataFrame(unchecked: columns)
     }

@@ -339,3 +339,33 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
         #expect(error?.location.line == 400_002)
     }
 }
+
+@Suite struct ChunkedQuotedEmptyTests {
+    /// A quoted empty field is the empty string in a String column and null in any other. A
+    /// chunk cannot know that a later chunk turns its column into text, so `readAll` decides
+    /// once the stacked type is known: the result equals reading at once.
+    @Test func quotedEmptyBeforeTheColumnTurnsToText() throws {
+        for (text, types) in [
+            ("a,b\n1,2\n2,\"\"\n3,x\n", [ColumnType.int64, .string]),
+            ("a,b\n1,\"\"\n2,3\n3,x\n", [.int64, .string]),
+            ("a,b\n1,2\n2,\"\"\n3,4\n", [.int64, .int64]),
+            ("a,b\n1,\"\"\n2,\n3,4.5\n", [.int64, .double]),
+        ] {
+            let whole = try DataFrame(csvData: Array(text.utf8))
+            #expect(whole.columns.map(\.type) == types, "\(text)")
+            for rows in [1, 2, 3] {
+                for buffer in [1, 3, 4096] {
+                    var options = CSVReadOptions()
+                    options.chunkRowCount = rows
+                    let reader = CSVReader(
+                        source: ChunkingByteSource(MemoryByteSource(Array(text.utf8)), limit: buffer),
+                        options: options, bufferSize: buffer)
+                    let chunked = try reader.readAll()
+                    #expect(chunked.columns.map(\.type) == types, "\(text), \(rows) rows a chunk")
+                    #expect(chunked.textRows == whole.textRows, "\(text), \(rows) rows a chunk, buffer \(buffer)")
+                    #expect(chunked == whole)
+                }
+            }
+        }
+    }
+}
