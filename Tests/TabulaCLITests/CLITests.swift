@@ -294,6 +294,16 @@ func expectOneLineError(
         #expect(result.stdout.contains("  top true ("))
         #expect(result.stdout.hasSuffix("40 rows × 10 columns\n"))
     }
+
+    @Test func describeSummarisesInfinitiesAndInt64Extremes() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let file = try dir.write("edges.csv", "x,n\n1,9223372036854775807\ninf,1\n-inf,-9223372036854775808\n2,0\n")
+        let result = try runTabula(["describe", file])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("x  Double\n  count 4  nulls 0  distinct 4  min -inf  max inf"))
+        #expect(result.stdout.contains("min -9223372036854775808  max 9223372036854775807"), "\(result.stdout)")
+    }
 }
 
 @Suite struct CLIBadInputTests {

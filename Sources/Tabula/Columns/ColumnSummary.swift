@@ -3,11 +3,13 @@
 ///
 /// - `distinct` is exact up to ``TableSummarizer/exactDistinctLimit`` values (counted by 64-bit
 ///   hash), then estimated with HyperLogLog and marked `isDistinctEstimated`.
-/// - `mean` and `std` (sample standard deviation) use Welford's method.
+/// - `mean` and `std` (sample standard deviation) are computed per chunk in two passes and
+///   merged (Chan, Golub and LeVeque); NaN is counted but left out of them.
 /// - The histogram's bins span the exact min…max; counts come from a uniform sample of at most
 ///   ``TableSummarizer/sampleSize`` values (`isHistogramSampled`).
-/// - Top values are exact while fewer than ``TableSummarizer/exactDistinctLimit`` distinct
-///   texts were seen, otherwise approximate (`areTopValuesApproximate`).
+/// - Top values are exact while at most ``TableSummarizer/exactDistinctLimit`` distinct texts
+///   were seen. Past that they are approximate (`areTopValuesApproximate`): only the 1,024 most
+///   frequent values at that point go on being counted.
 public struct ColumnSummary: Sendable {
     public var name: String
     public var type: ColumnType
@@ -32,6 +34,9 @@ public struct TableSummarizer {
     public static let exactDistinctLimit = 100_000
     public static let sampleSize = 65_536
     public static let histogramBins = 10
+    /// How many of the most frequent values go on being counted once a text column has more
+    /// than ``exactDistinctLimit`` distinct values.
+    static let cappedTopValues = 1024
 
     struct Accumulator {
         var name: String
@@ -40,18 +45,27 @@ public struct TableSummarizer {
         var typed = false
         var count = 0
         var nulls = 0
-        var hashes = Set<UInt64>()
+        /// Distinct numbers, by the hash of their value (exact until `overflowed`).
+        var numbers = _HashCounts()
         var hll = [UInt8](repeating: 0, count: 1 << 12)
         var overflowed = false
+        /// Count, mean and sum of squared deviations of the non-NaN numbers, merged chunk by
+        /// chunk (Chan, Golub and LeVeque).
+        var seen = 0
         var mean = 0.0
         var m2 = 0.0
+        /// The extremes of the Int64 chunks, exact.
+        var minInt: Int64? = nil
+        var maxInt: Int64? = nil
         var minNumber = Double.infinity
         var maxNumber = -Double.infinity
         var sample: [Double] = []
-        var seen = 0
-        /// Occurrences by value hash, and each value's text (made once).
-        var counts: [UInt64: Int] = [:]
-        var firstText: [UInt64: String] = [:]
+        /// Numbers offered to the sample so far.
+        var sampled = 0
+        /// Text: occurrences by the hash of its bytes, and each value's bytes the first time it
+        /// is seen (`firstTexts[order]`).
+        var counts = _HashCounts()
+        var firstTexts = StringBuffer()
         var minBytes: [UInt8]? = nil
         var maxBytes: [UInt8]? = nil
         var frequenciesCapped = false
@@ -95,16 +109,6 @@ public struct TableSummarizer {
         }
     }
 
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        // FNV-1a, then a SplitMix finaliser for well-spread bits.
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        h ^= h >> 33
-        h = h &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 33
-        return h
-    }
-
     static func add(_ column: AnyColumn, to a: inout Accumulator) {
         let validity = column.validity
         a.nulls += validity.nullCount
@@ -112,8 +116,8 @@ public struct TableSummarizer {
             addNumbers(column, to: &a)
             return
         }
-        // Text (as read, or formatted): counted by the hash of its bytes; a String is made only
-        // the first time a value is seen.
+        // Text (as read, or formatted): counted by the hash of its bytes; a value's bytes are
+        // kept only the first time it is seen.
         let text: Column<String>
         if let source = column.sourceText {
             text = source
@@ -123,78 +127,202 @@ public struct TableSummarizer {
             text = formatted
         }
         let buffer = text.buffer
+        let allValid = validity.allValid
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(column.count - validity.nullCount)
+        var rows: [Int] = []  // the row of each hash, when some rows are null
+        var minRow = -1
+        var maxRow = -1
         buffer.bytes.withUnsafeBytes { raw in
-            for row in 0..<column.count where validity[row] {
-                a.count += 1
-                let range = buffer.byteRange(row)
-                let bytes = UnsafeRawBufferPointer(rebasing: raw[range])
-                let h = hash(bytes)
-                observeDistinct(h, &a, exact: false)  // `counts` is the exact set here
-                if let n = a.counts[h] {
-                    a.counts[h] = n + 1
-                } else if a.counts.count < exactDistinctLimit {
-                    a.counts[h] = 1
-                    a.firstText[h] = String(decoding: bytes, as: UTF8.self)
-                } else {
-                    a.frequenciesCapped = true
+            buffer.offsets.withUnsafeBufferPointer { offsets in
+                func bytes(_ row: Int) -> UnsafeRawBufferPointer {
+                    // SAFETY: offsets are ascending and end at bytes.count (StringBuffer invariant).
+                    UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]])
                 }
-                if a.minBytes == nil || bytes.lexicographicallyPrecedes(a.minBytes!) { a.minBytes = Array(bytes) }
-                if a.maxBytes == nil || a.maxBytes!.lexicographicallyPrecedes(bytes) { a.maxBytes = Array(bytes) }
+                for row in 0..<column.count where allValid || validity[row] {
+                    let value = bytes(row)
+                    hashes.append(_Hash.bytes(value))
+                    if !allValid { rows.append(row) }
+                    if minRow < 0 {
+                        minRow = row
+                        maxRow = row
+                    } else if _compareBytes(value, bytes(minRow)) < 0 {
+                        minRow = row
+                    } else if _compareBytes(value, bytes(maxRow)) > 0 {
+                        maxRow = row
+                    }
+                }
+                guard minRow >= 0 else { return }
+                if a.minBytes.map({ old in old.withUnsafeBytes { _compareBytes(bytes(minRow), $0) < 0 } }) ?? true {
+                    a.minBytes = Array(bytes(minRow))
+                }
+                if a.maxBytes.map({ old in old.withUnsafeBytes { _compareBytes(bytes(maxRow), $0) > 0 } }) ?? true {
+                    a.maxBytes = Array(bytes(maxRow))
+                }
             }
+        }
+        a.count += hashes.count
+        for h in hashes { observe(h, inLogLog: &a.hll) }
+        var firstSeen: [Int] = []
+        // Once capped, no value is added: only those kept go on being counted.
+        let limit = a.frequenciesCapped ? 0 : exactDistinctLimit
+        hashes.withUnsafeBufferPointer { hashes in
+            if a.counts.add(hashes, limit: limit, inserted: { i, _ in firstSeen.append(i) }) {
+                a.frequenciesCapped = true
+            }
+        }
+        for i in firstSeen {
+            let row = allValid ? i : rows[i]
+            buffer.withUTF8(row) { a.firstTexts.append(utf8: $0) }
+        }
+        if a.frequenciesCapped && a.counts.count > cappedTopValues {
+            // Many distinct values: distinct comes from HyperLogLog now, and the top values are
+            // approximate. Keep counting only the most frequent so far, in a table that stays in
+            // cache, instead of probing one of a hundred thousand values for every row.
+            let (table, oldOrders) = a.counts.keepingMostFrequent(cappedTopValues)
+            var texts = StringBuffer()
+            for order in oldOrders { a.firstTexts.withUTF8(order) { texts.append(utf8: $0) } }
+            a.counts = table
+            a.firstTexts = texts
         }
     }
 
     static func addNumbers(_ column: AnyColumn, to a: inout Accumulator) {
-        let validity = column.validity
-        var values: [Double]
         if column.type == .int64, let ints = try? column.assumingType(Int64.self) {
-            values = ints.buffer.values.map(Double.init)
-            for row in 0..<column.count where validity[row] {
-                var v = ints.buffer.values[row]
-                observeDistinct(withUnsafeBytes(of: &v) { hash($0) }, &a)
+            let validity = column.validity
+            ints.buffer.values.withUnsafeBufferPointer { values in
+                addNumbers(values, validity, to: &a, hash: intHash, double: Double.init)
+                var low = Int64.max
+                var high = Int64.min
+                var any = false
+                for row in 0..<values.count where validity.allValid || validity[row] {
+                    low = Swift.min(low, values[row])
+                    high = Swift.max(high, values[row])
+                    any = true
+                }
+                if any {
+                    a.minInt = Swift.min(a.minInt ?? low, low)
+                    a.maxInt = Swift.max(a.maxInt ?? high, high)
+                }
             }
         } else if let doubles = try? column.assumingType(Double.self) {
-            values = doubles.buffer.values
-            for row in 0..<column.count where validity[row] {
-                var v = values[row]
-                if v == 0 { v = 0 }  // -0.0 and 0.0 are one value
-                observeDistinct(withUnsafeBytes(of: &v) { hash($0) }, &a)
-            }
-        } else {
-            return
-        }
-        for row in 0..<column.count where validity[row] {
-            a.count += 1
-            let x = values[row]
-            if x.isNaN { continue }
-            a.minNumber = Swift.min(a.minNumber, x)
-            a.maxNumber = Swift.max(a.maxNumber, x)
-            a.seen += 1
-            let delta = x - a.mean
-            a.mean += delta / Double(a.seen)
-            a.m2 += delta * (x - a.mean)
-            if a.sample.count < sampleSize {
-                a.sample.append(x)
-            } else {
-                a.rng = a.rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                let j = Int((a.rng >> 11) % UInt64(a.seen))
-                if j < sampleSize { a.sample[j] = x }
+            doubles.buffer.values.withUnsafeBufferPointer { values in
+                addNumbers(values, column.validity, to: &a, hash: doubleHash, double: { $0 })
             }
         }
     }
 
+    /// The hash of a number: equal for equal values whatever their type (`1` and `1.0`, `0.0`
+    /// and `-0.0`, every NaN), so a column that widens from Int64 to Double counts each value
+    /// once.
     @inline(__always)
-    static func observeDistinct(_ h: UInt64, _ a: inout Accumulator, exact: Bool = true) {
-        let bucket = Int(h >> 52)
-        let rank = UInt8(min(((h << 12) | (1 << 11)).leadingZeroBitCount + 1, 52))
-        if rank > a.hll[bucket] { a.hll[bucket] = rank }
-        if exact && !a.overflowed {
-            a.hashes.insert(h)
-            if a.hashes.count > exactDistinctLimit {
+    static func doubleHash(_ x: Double) -> UInt64 { _Hash.word(_KeyColumn.word(x)) }
+
+    @inline(__always)
+    static func intHash(_ v: Int64) -> UInt64 {
+        let x = Double(v)
+        // Beyond 2^53 a Double may not hold the Int64 exactly: hash its bits (marked as an Int64's).
+        if x < 9.223_372_036_854_775_807e18, Int64(x) == v { return doubleHash(x) }
+        return _Hash.word(UInt64(bitPattern: v) ^ 0x5851_F42D_4C95_7F2D)
+    }
+
+    @inline(__always)
+    static func addNumbers<T>(
+        _ values: UnsafeBufferPointer<T>, _ validity: ValidityBitmap, to a: inout Accumulator,
+        hash: (T) -> UInt64, double: (T) -> Double
+    ) {
+        let allValid = validity.allValid
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(values.count - validity.nullCount)
+        // First pass: distinct, count, sum, min, max.
+        var n = 0
+        var sum = 0.0
+        var low = Double.infinity
+        var high = -Double.infinity
+        for row in 0..<values.count where allValid || validity[row] {
+            let v = values[row]
+            hashes.append(hash(v))
+            let x = double(v)
+            if x.isNaN { continue }
+            n += 1
+            sum += x
+            low = Swift.min(low, x)
+            high = Swift.max(high, x)
+        }
+        a.count += hashes.count
+        for h in hashes { observe(h, inLogLog: &a.hll) }
+        if !a.overflowed {
+            let refused = hashes.withUnsafeBufferPointer { a.numbers.add($0, limit: exactDistinctLimit) }
+            if refused {
                 a.overflowed = true
-                a.hashes = []
+                a.numbers = _HashCounts()
             }
         }
+        guard n > 0 else { return }
+        a.minNumber = Swift.min(a.minNumber, low)
+        a.maxNumber = Swift.max(a.maxNumber, high)
+        // Second pass: squared deviations from this chunk's mean, and the sample.
+        var mean = sum / Double(n)
+        if !mean.isFinite && low.isFinite && high.isFinite {
+            // The sum overflowed though every value is finite: sum quarters instead.
+            var quarters = 0.0
+            for row in 0..<values.count where allValid || validity[row] {
+                let x = double(values[row])
+                if !x.isNaN { quarters += x * 0.25 }
+            }
+            mean = quarters / Double(n) * 4
+        }
+        var m2 = 0.0
+        for row in 0..<values.count where allValid || validity[row] {
+            let x = double(values[row])
+            if x.isNaN { continue }
+            let d = x - mean
+            m2 += d * d
+            sample(x, &a)
+        }
+        // Merge this chunk's moments into the column's.
+        if a.seen == 0 {
+            (a.seen, a.mean, a.m2) = (n, mean, m2)
+        } else {
+            let total = a.seen + n
+            let delta = mean - a.mean
+            let share = Double(n) / Double(total)
+            a.m2 += m2 + delta * delta * Double(a.seen) * share
+            a.mean += delta * share
+            a.seen = total
+        }
+    }
+
+    /// The histogram bin of `x` in `low...high`. Halves keep the span finite for any finite
+    /// bounds (`-1e308...1e308`); with an infinite bound the span cannot be cut in bins, and
+    /// every value but the highest goes to the first.
+    static func bin(_ x: Double, low: Double, high: Double) -> Int {
+        let span = high * 0.5 - low * 0.5
+        guard span > 0, span.isFinite else { return x == high && high > low ? histogramBins - 1 : 0 }
+        let f = (x * 0.5 - low * 0.5) / span
+        guard f > 0 else { return 0 }  // and NaN
+        return Swift.min(Int(f * Double(histogramBins)), histogramBins - 1)
+    }
+
+    /// Adds `x` to the uniform sample (reservoir sampling over every number seen so far).
+    @inline(__always)
+    static func sample(_ x: Double, _ a: inout Accumulator) {
+        a.sampled += 1
+        if a.sample.count < sampleSize {
+            a.sample.append(x)
+        } else {
+            a.rng = a.rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let j = Int((a.rng >> 11) % UInt64(a.sampled))
+            if j < sampleSize { a.sample[j] = x }
+        }
+    }
+
+    /// Records `h` in the HyperLogLog registers (4096 of them: the top 12 bits pick one).
+    @inline(__always)
+    static func observe(_ h: UInt64, inLogLog hll: inout [UInt8]) {
+        let bucket = Int(h >> 52)
+        let rank = UInt8(min(((h << 12) | (1 << 11)).leadingZeroBitCount + 1, 52))
+        if rank > hll[bucket] { hll[bucket] = rank }
     }
 
     /// The summaries, in column order.
@@ -214,32 +342,31 @@ public struct TableSummarizer {
                 s.distinct = Int(estimate.rounded())
                 s.isDistinctEstimated = true
             } else {
-                s.distinct = a.type.isNumeric ? a.hashes.count : a.counts.count
+                s.distinct = a.type.isNumeric ? a.numbers.count : a.counts.count
             }
             if a.type.isNumeric {
                 if a.seen > 0 {
-                    s.minimum = _ValueFormatting.text(a.type == .int64 ? Double(a.minNumber) : a.minNumber)
-                    s.maximum = _ValueFormatting.text(a.maxNumber)
-                    if a.type == .int64 {
-                        s.minimum = String(Int64(a.minNumber))
-                        s.maximum = String(Int64(a.maxNumber))
+                    if a.type == .int64, let low = a.minInt, let high = a.maxInt {
+                        // Exact: a Double cannot hold every Int64 (Int64.max rounds up past it).
+                        s.minimum = String(low)
+                        s.maximum = String(high)
+                    } else {
+                        s.minimum = _ValueFormatting.text(a.minNumber)
+                        s.maximum = _ValueFormatting.text(a.maxNumber)
                     }
                     s.mean = a.mean
                     s.standardDeviation = a.seen > 1 ? (a.m2 / Double(a.seen - 1)).squareRoot() : nil
                     var bins = [Int](repeating: 0, count: Self.histogramBins)
-                    let width = (a.maxNumber - a.minNumber) / Double(Self.histogramBins)
-                    for x in a.sample {
-                        let k = width > 0 ? Swift.min(Int((x - a.minNumber) / width), Self.histogramBins - 1) : 0
-                        bins[k] += 1
-                    }
+                    for x in a.sample { bins[Self.bin(x, low: a.minNumber, high: a.maxNumber)] += 1 }
                     s.histogram = bins
                     s.isHistogramSampled = a.seen > a.sample.count
                 }
             } else {
                 s.minimum = a.minBytes.map { String(decoding: $0, as: UTF8.self) }
                 s.maximum = a.maxBytes.map { String(decoding: $0, as: UTF8.self) }
-                s.topValues = a.counts.map { (value: a.firstText[$0.key]!, count: $0.value) }
-                    .sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
+                var top: [(value: String, count: Int)] = []
+                a.counts.forEach { _, count, order in top.append((a.firstTexts[order], count)) }
+                s.topValues = top.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
                     .prefix(3).map { $0 }
                 s.areTopValuesApproximate = a.frequenciesCapped
             }
@@ -253,3 +380,23 @@ public struct TableSummarizer {
 #elseif canImport(Darwin)
     import Darwin
 #endif
+
+/// Compares two byte strings lexicographically (byte by byte as unsigned numbers, then by
+/// length): negative, zero or positive. Eight bytes at a time, as big-endian words.
+@inline(__always)
+func _compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let n = Swift.min(a.count, b.count)
+    var i = 0
+    while i + 8 <= n {
+        // SAFETY: i + 8 <= n, so both loads are inside their buffers.
+        let x = a.loadUnaligned(fromByteOffset: i, as: UInt64.self).bigEndian
+        let y = b.loadUnaligned(fromByteOffset: i, as: UInt64.self).bigEndian
+        if x != y { return x < y ? -1 : 1 }
+        i += 8
+    }
+    while i < n {
+        if a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        i += 1
+    }
+    return a.count - b.count
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Tabula
+import TabulaTestSupport
+import Testing
+
+/// `TableSummarizer` (what `tabula describe` prints) against a naive reference over random
+/// chunks: counts, exact distinct values, extremes, mean and standard deviation, top values.
+@Suite struct ColumnSummaryTests {
+    /// The reference statistics of a numeric column given as Doubles (nil = null).
+    static func reference(_ values: [Double?]) -> (count: Int, nulls: Int, distinct: Int, mean: Double, std: Double) {
+        let present = values.compactMap { $0 }
+        let numbers = present.filter { !$0.isNaN }
+        let mean = numbers.reduce(0, +) / Double(numbers.count)
+        let m2 = numbers.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        // One value per number: 0.0 and -0.0 are one, every NaN is one.
+        var distinct = Set(numbers.map { $0 == 0 ? 0 : $0 }).count
+        if numbers.count < present.count { distinct += 1 }
+        return (
+            present.count, values.count - present.count, distinct, mean, (m2 / Double(numbers.count - 1)).squareRoot()
+        )
+    }
+
+    static func close(_ a: Double?, _ b: Double, _ tolerance: Double = 1e-9) -> Bool {
+        guard let a else { return false }
+        return abs(a - b) <= tolerance * Swift.max(1, abs(b))
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func randomChunksMatchTheReference(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        var summarizer = TableSummarizer()
+        var allNumbers: [Double?] = []
+        var allTexts: [String?] = []
+        let words = (0..<300).map { "w\($0 * 7919 % 1000)" } + ["", "é", "zz", "a,b", "Z"]
+        for chunk in 0..<12 {
+            let rows = Int.random(in: 0...900, using: &rng)
+            let texts: [String?] = (0..<rows).map { _ in
+                Int.random(in: 0..<10, using: &rng) == 0 ? nil : words[Int.random(in: 0..<words.count, using: &rng)]
+            }
+            let numbers: AnyColumn
+            if chunk % 3 == 2 {
+                // A Double chunk: the column widens; some of its values equal earlier Int64s.
+                let values: [Double?] = (0..<rows).map { _ in
+                    switch Int.random(in: 0..<20, using: &rng) {
+                    case 0: return nil
+                    case 1: return -0.0
+                    case 2: return .nan
+                    case 3..<10: return Double(Int.random(in: -500...500, using: &rng))
+                    default: return Double(Int.random(in: -50_000...50_000, using: &rng)) / 8
+                    }
+                }
+                allNumbers += values
+                numbers = AnyColumn(Column<Double>(name: "n", contents: values))
+            } else {
+                let values: [Int64?] = (0..<rows).map { _ in
+                    Int.random(in: 0..<12, using: &rng) == 0 ? nil : Int64.random(in: -3000...3000, using: &rng)
+                }
+                allNumbers += values.map { $0.map(Double.init) }
+                numbers = AnyColumn(Column<Int64>(name: "n", contents: values))
+            }
+            allTexts += texts
+            summarizer.add(try DataFrame(columns: [numbers, AnyColumn(Column<String>(name: "t", contents: texts))]))
+        }
+        let summaries = summarizer.summaries()
+        let n = try #require(summaries.first { $0.name == "n" })
+        let ref = Self.reference(allNumbers)
+        #expect(n.type == .double)
+        #expect(n.count == ref.count)
+        #expect(n.nullCount == ref.nulls)
+        #expect(n.distinct == ref.distinct)
+        #expect(!n.isDistinctEstimated)
+        #expect(Self.close(n.mean, ref.mean), "mean \(n.mean ?? .nan) vs \(ref.mean)")
+        #expect(Self.close(n.standardDeviation, ref.std), "std \(n.standardDeviation ?? .nan) vs \(ref.std)")
+        let numbers = allNumbers.compactMap { $0 }.filter { !$0.isNaN }
+        #expect(n.minimum.flatMap(Double.init) == numbers.min())
+        #expect(n.maximum.flatMap(Double.init) == numbers.max())
+        #expect(n.histogram.reduce(0, +) == numbers.count, "every number is in a bin while the sample holds all")
+
+        let t = try #require(summaries.first { $0.name == "t" })
+        let present = allTexts.compactMap { $0 }
+        var counts: [String: Int] = [:]
+        for s in present { counts[s, default: 0] += 1 }
+        #expect(t.count == present.count)
+        #expect(t.nullCount == allTexts.count - present.count)
+        #expect(t.distinct == counts.count)
+        let byBytes = present.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        #expect(t.minimum == byBytes.first)
+        #expect(t.maximum == byBytes.last)
+        let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
+        #expect(t.topValues.map(\.value) == top.map(\.key))
+        #expect(t.topValues.map(\.count) == top.map(\.value))
+        #expect(!t.areTopValuesApproximate)
+    }
+
+    /// Past the exact limit, distinct is a HyperLogLog estimate (4096 registers: about 1.6 %
+    /// standard error) and says so; top values are marked approximate.
+    @Test func manyDistinctValuesAreEstimated() throws {
+        let total = TableSummarizer.exactDistinctLimit + 50_000
+        var summarizer = TableSummarizer()
+        var start = 0
+        while start < total {
+            let end = Swift.min(total, start + 40_000)
+            let ints = (start..<end).map { Int64($0) * 3 }
+            // Every tenth row is "hot": still counted exactly after the cap, as a kept value.
+            let texts = (start..<end).map { $0 % 10 == 0 ? "hot" : "value-\($0)" }
+            summarizer.add(
+                try DataFrame(columns: [
+                    AnyColumn(Column<Int64>(name: "i", contents: ints)),
+                    AnyColumn(Column<String>(name: "s", contents: texts)),
+                ]))
+            start = end
+        }
+        let hot = (total + 9) / 10
+        let distinct = [total, total - hot + 1]
+        for (s, expected) in zip(summarizer.summaries(), distinct) {
+            #expect(s.isDistinctEstimated, "\(s.name)")
+            #expect(abs(Double(s.distinct) / Double(expected) - 1) < 0.06, "\(s.name): \(s.distinct) of \(expected)")
+            #expect(s.count == total)
+        }
+        let s = try #require(summarizer.summaries().last)
+        #expect(s.areTopValuesApproximate)
+        #expect(s.topValues.first?.value == "hot")
+        #expect(s.topValues.first?.count == hot)
+        #expect(s.topValues.dropFirst().allSatisfy { $0.count == 1 })
+        #expect(s.minimum == "hot")
+        #expect(s.maximum == "value-99999")
+    }
+
+    /// Exactly at the limit, the count stays exact.
+    @Test func distinctAtTheLimitIsExact() throws {
+        let limit = TableSummarizer.exactDistinctLimit
+        var summarizer = TableSummarizer()
+        let ints = (0..<limit).map { Int64($0) } + [0, 1, 2]
+        summarizer.add(try DataFrame(columns: [AnyColumn(Column<Int64>(name: "i", contents: ints))]))
+        let s = try #require(summarizer.summaries().first)
+        #expect(s.distinct == limit)
+        #expect(!s.isDistinctEstimated)
+        #expect(s.minimum == "0")
+        #expect(s.maximum == String(limit - 1))
+    }
+
+    /// Huge finite values whose sum overflows still give a finite mean.
+    @Test func hugeValuesKeepAFiniteMean() throws {
+        var summarizer = TableSummarizer()
+        let values: [Double?] = [1e308, 1e308, -1e308, 1e308]
+        summarizer.add(try DataFrame(columns: [AnyColumn(Column<Double>(name: "x", contents: values))]))
+        let s = try #require(summarizer.summaries().first)
+        #expect(Self.close(s.mean, 5e307, 1e-12))
+        #expect(s.standardDeviation.map { !$0.isNaN } == true, "std is a number (infinite here), not NaN")
+        #expect(s.maximum.flatMap(Double.init) == 1e308)
+    }
+
+    /// Infinities and the Int64 extremes are summarised, not trapped on (both used to stop
+    /// `describe` with a runtime failure: an infinite bin width, an Int64 read back from a
+    /// Double rounded past Int64.max).
+    @Test func infinitiesAndInt64ExtremesAreSummarised() throws {
+        var summarizer = TableSummarizer()
+        summarizer.add(
+            try DataFrame(columns: [
+                AnyColumn(Column<Double>(name: "d", contents: [1, .infinity, 2, -.infinity, .nan, nil])),
+                AnyColumn(Column<Int64>(name: "i", contents: [.max, 1, .min, nil, .max, 0])),
+                AnyColumn(Column<Double>(name: "wide", contents: [-1e308, 1e308, 0, nil, nil, nil])),
+            ]))
+        let s = summarizer.summaries()
+        #expect(s[0].minimum == "-inf")
+        #expect(s[0].maximum == "inf")
+        #expect(s[0].count == 5)
+        #expect(s[0].distinct == 5)
+        #expect(s[0].histogram.reduce(0, +) == 4, "NaN is in no bin")
+        #expect(s[1].minimum == String(Int64.min))
+        #expect(s[1].maximum == String(Int64.max))
+        #expect(s[1].distinct == 4)
+        #expect(s[1].histogram.reduce(0, +) == 5)
+        #expect(s[1].histogram.first == 1 && s[1].histogram.last == 2)
+        #expect(s[2].histogram == [1, 0, 0, 0, 0, 1, 0, 0, 0, 1])
+    }
+}
