@@ -74,6 +74,19 @@ struct _StringBuilder {
         offsets.append(bytes.count)
     }
 
+    /// Appends one row whose bytes `body` appends, if `body` returns true; otherwise removes
+    /// what it appended and adds no row.
+    @inline(__always)
+    mutating func appendRowIfPossible(_ body: (inout [UInt8]) -> Bool) -> Bool {
+        let start = bytes.count
+        guard body(&bytes) else {
+            bytes.removeSubrange(start...)
+            return false
+        }
+        offsets.append(bytes.count)
+        return true
+    }
+
     /// Appends an empty row (the placeholder of a null row).
     @inline(__always)
     mutating func appendEmpty() { offsets.append(bytes.count) }

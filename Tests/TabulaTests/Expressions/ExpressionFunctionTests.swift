@@ -1,3 +1,4 @@
+import TabulaTestSupport
 import Testing
 
 @testable import Tabula
@@ -33,6 +34,24 @@ import Testing
         #expect(try value("upper(\"ﬁx ǆ\")") == "FIX Ǆ")
         #expect(try value("upper(\"abc-XYZ_09\")") == "ABC-XYZ_09")
         #expect(try value("lower(\"ABC-xyz_09\")") == "abc-xyz_09")
+    }
+
+    /// Non-ASCII text whose scalars are all one or two UTF-8 bytes goes through a case table,
+    /// the rest through String: both must give exactly what Swift's `uppercased()` and
+    /// `lowercased()` give, for every two-byte scalar and for mixes with longer ones.
+    @Test func caseTableAgreesWithSwiftForEveryTwoByteScalar() throws {
+        var values = (0x80..<0x800).compactMap { Unicode.Scalar(UInt32($0)).map { "a\(Character($0))Z" } }
+        var rng = SeededGenerator(seed: 7)
+        let pieces = ["ä", "ß", "İ", "ı", "ſ", "µ", "ÿ", "ǰ", "Σ", "ς", "ω", "Ж", "ǅ", "€", "😀", "ﬁ", "x", " ", "Ω"]
+        for _ in 0..<2000 {
+            values.append(
+                (0..<Int.random(in: 1...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        let frame = try DataFrame(columns: [AnyColumn(Column<String>(name: "s", contents: values))])
+        #expect(try texts("upper(s)", in: frame) == values.map { $0.uppercased() })
+        #expect(try texts("lower(s)", in: frame) == values.map { $0.lowercased() })
+        let mapped = _StringFunctions.twoByteUppercase.filter { $0 != 0 }.count
+        #expect(mapped > 300, "most two-byte letters map through the table (\(mapped))")
     }
 
     @Test func lenCountsCharactersAsSwiftDoes() throws {

@@ -87,14 +87,61 @@ enum _StringFunctions {
     }
 
     static func changeCase(_ bytes: ArraySlice<UInt8>, upper: Bool, into out: inout _StringBuilder) {
+        let (first, delta): (UInt8, Int8) = upper ? (UInt8(ascii: "a"), -32) : (UInt8(ascii: "A"), 32)
         guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            // Two-byte scalars (Latin, Greek, Cyrillic, …) through a table, when each maps to
+            // one two-byte scalar; anything else through String.
+            let table = upper ? twoByteUppercase : twoByteLowercase
+            if out.appendRowIfPossible({ mapTwoByteCase(bytes, table: table, first: first, delta: delta, into: &$0) }) {
+                return
+            }
             let s = String(decoding: bytes, as: UTF8.self)
             out.append(upper ? s.uppercased() : s.lowercased())
             return
         }
-        let (first, delta): (UInt8, Int8) = upper ? (UInt8(ascii: "a"), -32) : (UInt8(ascii: "A"), 32)
         out.appendRow { buffer in
             for b in bytes { buffer.append(b &- first < 26 ? b &+ UInt8(bitPattern: delta) : b) }
+        }
+    }
+
+    /// Appends `bytes` with ASCII letters shifted by `delta` and two-byte scalars mapped by
+    /// `table`; false (with part of it appended) when a scalar is longer or has no two-byte
+    /// mapping.
+    static func mapTwoByteCase(
+        _ bytes: ArraySlice<UInt8>, table: [UInt16], first: UInt8, delta: Int8, into out: inout [UInt8]
+    ) -> Bool {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b < 0x80 {
+                out.append(b &- first < 26 ? b &+ UInt8(bitPattern: delta) : b)
+                i += 1
+                continue
+            }
+            guard b >= 0xC2, b <= 0xDF, i + 1 < bytes.endIndex else { return false }
+            let scalar = Int(b & 0x1F) << 6 | Int(bytes[i + 1] & 0x3F)
+            let mapped = table[scalar &- 0x80]
+            guard mapped != 0 else { return false }
+            out.append(0xC0 | UInt8(truncatingIfNeeded: mapped >> 6))
+            out.append(0x80 | UInt8(truncatingIfNeeded: mapped & 0x3F))
+            i += 2
+        }
+        return true
+    }
+
+    /// For each scalar U+0080…U+07FF, its uppercase (or lowercase) when that is one scalar in
+    /// the same range, else 0: read once from Swift's own `uppercased()` and `lowercased()`, so
+    /// the table path and the String path cannot disagree.
+    static let twoByteUppercase = twoByteCaseTable(upper: true)
+    static let twoByteLowercase = twoByteCaseTable(upper: false)
+
+    static func twoByteCaseTable(upper: Bool) -> [UInt16] {
+        (0x80..<0x800).map { v -> UInt16 in
+            guard let scalar = Unicode.Scalar(UInt32(v)) else { return 0 }
+            let s = String(scalar)
+            let mapped = (upper ? s.uppercased() : s.lowercased()).unicodeScalars
+            guard mapped.count == 1, let m = mapped.first, m.value >= 0x80, m.value < 0x800 else { return 0 }
+            return UInt16(m.value)
         }
     }
 
