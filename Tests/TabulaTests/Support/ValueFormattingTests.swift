@@ -1,0 +1,61 @@
+import Foundation
+import TabulaTestSupport
+import Testing
+
+@testable import Tabula
+
+/// Doubles are written in the shortest form that reads back to the same value, exactly as
+/// Swift's `description` writes them; most go through a fast path of our own, which must
+/// agree with `description` byte for byte.
+@Suite struct ValueFormattingTests {
+    static func written(_ x: Double) -> String {
+        var out: [UInt8] = []
+        _ValueFormatting.appendDouble(x, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func expected(_ x: Double) -> String {
+        x.isNaN ? "NaN" : x.isInfinite ? (x < 0 ? "-inf" : "inf") : x.description
+    }
+
+    @Test func edgesAgreeWithDescription() {
+        let values: [Double] = [
+            0, -0.0, 1, -1, 2, 0.1, 0.2, 0.1 + 0.2, 1e-4, 9.999e-5, 1e-5, 0.00012345, 1e14, 1e15, 999_999_999_999_999,
+            999_999_999_999_999.9, 123_456_789_012_345, 1e16, 9_007_199_254_740_992, .leastNonzeroMagnitude,
+            .leastNormalMagnitude,
+            .greatestFiniteMagnitude, 1.5, 1999.99, -0.0042, 100, 1234.5678, 0.3, 2.675, 1.005, 4.35, 0.07,
+            123.456_789_012_34, 12_345.678_901_234_5, .pi, -.pi, 1 / 3.0, 2 / 3.0, .nan, .infinity, -.infinity,
+        ]
+        for x in values { #expect(Self.written(x) == Self.expected(x), "\(x)") }
+        #expect(Self.written(1999.99) == "1999.99")
+        #expect(Self.written(-2) == "-2.0")
+        // Both paths are taken: short decimals by the fast path, the rest by description.
+        var out: [UInt8] = []
+        #expect(_ValueFormatting.appendShortDecimal(1999.99, to: &out))
+        #expect(_ValueFormatting.appendShortDecimal(-0.0042, to: &out))
+        #expect(!_ValueFormatting.appendShortDecimal(0.1 + 0.2, to: &out))
+        #expect(!_ValueFormatting.appendShortDecimal(1e15, to: &out))
+        #expect(!_ValueFormatting.appendShortDecimal(1e-5, to: &out))
+        #expect(String(decoding: out, as: UTF8.self) == "1999.99-0.0042")
+    }
+
+    @Test func randomDecimalsAgreeWithDescription() {
+        var rng = SeededGenerator(seed: 11)
+        for _ in 0..<200_000 {
+            // A decimal of 1 to 17 digits at a scale from 1e-8 to 1e17: both paths are hit.
+            let digits = Int.random(in: 1...17, using: &rng)
+            let mantissa = Double(UInt64.random(in: 0..<UInt64(pow(10, Double(digits))), using: &rng))
+            let x = mantissa * pow(10, Double(Int.random(in: -25...5, using: &rng)))
+            let signed = Bool.random(using: &rng) ? -x : x
+            #expect(Self.written(signed) == Self.expected(signed), "\(signed)")
+            // And a product, as an expression would make one.
+            let product = signed * 2.1
+            #expect(Self.written(product) == Self.expected(product), "\(product)")
+        }
+        // Random bit patterns: any finite Double.
+        for _ in 0..<100_000 {
+            let x = Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &rng))
+            #expect(Self.written(x) == Self.expected(x), "\(x)")
+        }
+    }
+}
