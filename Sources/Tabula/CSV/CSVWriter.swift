@@ -108,30 +108,51 @@ struct _CSVEncoder: Sendable {
         let delimiter = dialect.delimiter
         let crlf = dialect.lineTerminator == .crlf
         let columnCount = formatted.count
-        return [UInt8](unsafeUninitializedCapacity: total) { dst, initialized in
+        // Each column's byte count: a cell with 16 bytes after its start is copied as two words.
+        let byteCounts = formatted.map(\.bytes.count)
+        // 16 bytes of slack past `total` for the two-word copy of the last cells.
+        return [UInt8](unsafeUninitializedCapacity: total + 16) { dst, initialized in
             var w = headerCount
             header.withUnsafeBufferPointer { h in
                 if headerCount > 0 { dst.baseAddress!.update(from: h.baseAddress!, count: headerCount) }
             }
-            withColumnPointers(formatted) { bytes, offsets in
-                for r in 0..<rows {
-                    for c in 0..<columnCount {
-                        if c > 0 {
-                            dst[w] = delimiter
-                            w &+= 1
+            let out = UnsafeMutableRawPointer(dst.baseAddress!)
+            withColumnPointers(formatted) { bytesArray, offsetsArray in
+                bytesArray.withUnsafeBufferPointer { bytes in
+                    offsetsArray.withUnsafeBufferPointer { offsets in
+                        byteCounts.withUnsafeBufferPointer { byteCounts in
+                            for r in 0..<rows {
+                                for c in 0..<columnCount {
+                                    if c > 0 {
+                                        dst[w] = delimiter
+                                        w &+= 1
+                                    }
+                                    let lo = offsets[c][r]
+                                    let n = offsets[c][r &+ 1] &- lo
+                                    let from = UnsafeRawPointer(bytes[c] + lo)
+                                    if n <= 16 && lo &+ 16 <= byteCounts[c] {
+                                        // SAFETY: 16 bytes from the cell's start are inside its column, and
+                                        // `dst` has 16 bytes of slack past `total`; bytes past the cell
+                                        // are overwritten by what follows, or lie past `initialized`.
+                                        (out + w).storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                                        (out + w).storeBytes(
+                                            of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                                            toByteOffset: 8, as: UInt64.self)
+                                    } else if n > 0 {
+                                        // SAFETY: `total` counts every cell's bytes, delimiters and line ends.
+                                        (out + w).copyMemory(from: from, byteCount: n)
+                                    }
+                                    w &+= n
+                                }
+                                if crlf {
+                                    dst[w] = 0x0D
+                                    w &+= 1
+                                }
+                                dst[w] = 0x0A
+                                w &+= 1
+                            }
                         }
-                        let lo = offsets[c][r]
-                        let n = offsets[c][r &+ 1] &- lo
-                        // SAFETY: `total` counts every cell's bytes, delimiters and line ends.
-                        if n > 0 { (dst.baseAddress! + w).update(from: bytes[c] + lo, count: n) }
-                        w &+= n
                     }
-                    if crlf {
-                        dst[w] = 0x0D
-                        w &+= 1
-                    }
-                    dst[w] = 0x0A
-                    w &+= 1
                 }
             }
             precondition(w == total, "CSV size computed wrong")
