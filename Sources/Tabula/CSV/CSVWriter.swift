@@ -204,7 +204,21 @@ struct _CSVEncoder: Sendable {
                 f.offsets.append(f.bytes.count)
             }
         }
+        // Numbers with nulls written as nothing: straight into a buffer wide enough for any value.
+        let plainNulls = validity.nullCount == 0 || !nullNeedsText
         switch column.storage {
+        case .int64(let c) where plainNulls:
+            return c.buffer.values.withUnsafeBufferPointer { values in
+                Self.formatNumbers(validity, maxWidth: _ValueFormatting.maxInt64Width) { r, p in
+                    _ValueFormatting.writeInt64(values[r], to: p)
+                }
+            }
+        case .double(let c) where plainNulls:
+            return c.buffer.values.withUnsafeBufferPointer { values in
+                Self.formatNumbers(validity, maxWidth: _ValueFormatting.maxDoubleWidth) { r, p in
+                    _ValueFormatting.writeDouble(values[r], to: p)
+                }
+            }
         case .int64(let c):
             let values = c.buffer.values
             each { r, out in _ValueFormatting.appendInt64(values[r], to: &out) }
@@ -221,6 +235,29 @@ struct _CSVEncoder: Sendable {
             preconditionFailure("text columns are handled above")
         }
         return f
+    }
+
+    /// The valid rows' values as written by `write` (at most `maxWidth` bytes each, never
+    /// needing quotes), nulls as nothing.
+    @inline(__always)
+    private static func formatNumbers(
+        _ validity: ValidityBitmap, maxWidth: Int, _ write: (Int, UnsafeMutablePointer<UInt8>) -> Int
+    ) -> _FormattedColumn {
+        let rows = validity.count
+        let allValid = validity.allValid
+        var offsets = [Int](repeating: 0, count: rows + 1)
+        let bytes = offsets.withUnsafeMutableBufferPointer { offsets in
+            [UInt8](unsafeUninitializedCapacity: rows * maxWidth) { buffer, initialized in
+                var w = 0
+                for r in 0..<rows {
+                    // SAFETY: each row writes at most maxWidth bytes, and the capacity is rows * maxWidth.
+                    if allValid || validity[r] { w &+= write(r, buffer.baseAddress! + w) }
+                    offsets[r + 1] = w
+                }
+                initialized = w
+            }
+        }
+        return _FormattedColumn(bytes: bytes, offsets: offsets)
     }
 
     /// Whether any valid field needs quotes (or is the empty string, written `""`).

@@ -2,38 +2,59 @@
 /// that reads back to the same value (`NaN`, `inf`, `-inf` for the specials), booleans as
 /// `true`/`false`, timestamps as ISO 8601.
 enum _ValueFormatting {
+    /// The most bytes ``writeInt64(_:to:)`` writes (`-9223372036854775808`).
+    static let maxInt64Width = 20
+    /// The most bytes ``writeDouble(_:to:)`` writes (`-2.2250738585072014e-308`).
+    static let maxDoubleWidth = 24
+
     static func appendInt64(_ value: Int64, to out: inout [UInt8]) {
-        if value == 0 {
-            out.append(UInt8(ascii: "0"))
-            return
-        }
-        var v = value.magnitude
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { tmp in
-            var i = 20
-            while v > 0 {
-                i -= 1
-                tmp[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
-                v /= 10
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[i..<20]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxInt64Width) { tmp in
+            let n = writeInt64(value, to: tmp.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<n]))
         }
     }
 
+    /// Writes `value` in decimal at `p` (room for ``maxInt64Width`` bytes); returns the count.
+    @inline(__always)
+    static func writeInt64(_ value: Int64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var v = value.magnitude
+        var length = value < 0 ? 2 : 1
+        var rest = v / 10
+        while rest > 0 {
+            length += 1
+            rest /= 10
+        }
+        var i = length
+        repeat {
+            i -= 1
+            p[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+            v /= 10
+        } while v > 0
+        if value < 0 { p[0] = UInt8(ascii: "-") }
+        return length
+    }
+
     static func appendDouble(_ value: Double, to out: inout [UInt8]) {
-        if value.isNaN {
-            out.append(contentsOf: "NaN".utf8)
-            return
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxDoubleWidth) { tmp in
+            let n = writeDouble(value, to: tmp.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<n]))
         }
-        if value.isInfinite {
-            out.append(contentsOf: (value < 0 ? "-inf" : "inf").utf8)
-            return
-        }
-        if appendShortDecimal(value, to: &out) { return }
+    }
+
+    /// Writes `value` at `p` (room for ``maxDoubleWidth`` bytes) in the shortest form that
+    /// reads back to it, `NaN`, `inf` or `-inf`; returns the count.
+    @inline(__always)
+    static func writeDouble(_ value: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        let n = writeShortDecimal(value, to: p)
+        if n > 0 { return n }
         // Swift's description is the shortest round-trip form; short results are small
         // strings stored inline (no heap allocation).
-        var text = value.description
-        text.withUTF8 { out.append(contentsOf: $0) }
+        var text = value.isNaN ? "NaN" : value.isInfinite ? (value < 0 ? "-inf" : "inf") : value.description
+        return text.withUTF8 { utf8 in
+            let count = Swift.min(utf8.count, maxDoubleWidth)
+            p.update(from: utf8.baseAddress!, count: count)
+            return count
+        }
     }
 
     /// 10^0 … 10^15, each exact in a Double.
@@ -41,9 +62,9 @@ enum _ValueFormatting {
         1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ]
 
-    /// Appends `x` exactly as `x.description` would, when it has at most 15 significant digits
-    /// and Swift writes it without an exponent (1e-4 ≤ |x| < 1e15): most data (`12.5`,
-    /// `1999.99`, `0.0042`). Returns false, appending nothing, otherwise.
+    /// Writes `x` at `p` exactly as `x.description` would, when it has at most 15 significant
+    /// digits and Swift writes it without an exponent (1e-4 ≤ |x| < 1e15): most data (`12.5`,
+    /// `1999.99`, `0.0042`). Returns the count, or 0 (nothing written) otherwise.
     ///
     /// The first k (fraction digits) for which m = round(x · 10^k) gives back x as m / 10^k
     /// finds the decimal with the fewest digits that reads back as x. Both m (below 10^15)
@@ -52,45 +73,48 @@ enum _ValueFormatting {
     /// no other decimal of that length reads back as x: this is the shortest round-trip
     /// form, the one `description` prints.
     @inline(__always)
-    static func appendShortDecimal(_ x: Double, to out: inout [UInt8]) -> Bool {
+    static func writeShortDecimal(_ x: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
         let a = abs(x)
-        guard a >= 1e-4, a < 1e15 else { return false }
+        guard a >= 1e-4, a < 1e15 else { return 0 }
         var k = 0
         var m = 0.0
         while true {
             m = (a * powersOfTen[k]).rounded()
-            guard m < 1e15 else { return false }
+            guard m < 1e15 else { return 0 }
             if m / powersOfTen[k] == a { break }
             k += 1
-            if k == powersOfTen.count { return false }
+            if k == powersOfTen.count { return 0 }
         }
         var digits = UInt64(m)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { tmp in
-            // Right to left: the fraction's k digits (or "0" when k is 0), the point, the integer part.
-            var i = 24
-            if k == 0 {
-                i -= 1
-                tmp[i] = UInt8(ascii: "0")
-            }
-            for _ in 0..<k {
-                i -= 1
-                tmp[i] = UInt8(truncatingIfNeeded: digits % 10) &+ 0x30
-                digits /= 10
-            }
-            i -= 1
-            tmp[i] = UInt8(ascii: ".")
-            repeat {
-                i -= 1
-                tmp[i] = UInt8(truncatingIfNeeded: digits % 10) &+ 0x30
-                digits /= 10
-            } while digits > 0
-            if x < 0 {
-                i -= 1
-                tmp[i] = UInt8(ascii: "-")
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[i..<24]))
+        // The integer part's digits, then the point and max(k, 1) fraction digits.
+        var integerDigits = 1
+        var integer = digits
+        for _ in 0..<k { integer /= 10 }
+        while integer >= 10 {
+            integerDigits += 1
+            integer /= 10
         }
-        return true
+        let length = (x < 0 ? 1 : 0) + integerDigits + 1 + Swift.max(k, 1)
+        // Right to left: the fraction (or "0" when k is 0), the point, the integer part.
+        var i = length
+        if k == 0 {
+            i -= 1
+            p[i] = UInt8(ascii: "0")
+        }
+        for _ in 0..<k {
+            i -= 1
+            p[i] = UInt8(truncatingIfNeeded: digits % 10) &+ 0x30
+            digits /= 10
+        }
+        i -= 1
+        p[i] = UInt8(ascii: ".")
+        repeat {
+            i -= 1
+            p[i] = UInt8(truncatingIfNeeded: digits % 10) &+ 0x30
+            digits /= 10
+        } while digits > 0
+        if x < 0 { p[0] = UInt8(ascii: "-") }
+        return length
     }
 
     static func appendBool(_ value: Bool, to out: inout [UInt8]) {

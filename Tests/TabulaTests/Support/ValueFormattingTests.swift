@@ -30,13 +30,25 @@ import Testing
         #expect(Self.written(1999.99) == "1999.99")
         #expect(Self.written(-2) == "-2.0")
         // Both paths are taken: short decimals by the fast path, the rest by description.
-        var out: [UInt8] = []
-        #expect(_ValueFormatting.appendShortDecimal(1999.99, to: &out))
-        #expect(_ValueFormatting.appendShortDecimal(-0.0042, to: &out))
-        #expect(!_ValueFormatting.appendShortDecimal(0.1 + 0.2, to: &out))
-        #expect(!_ValueFormatting.appendShortDecimal(1e15, to: &out))
-        #expect(!_ValueFormatting.appendShortDecimal(1e-5, to: &out))
-        #expect(String(decoding: out, as: UTF8.self) == "1999.99-0.0042")
+        var buffer = [UInt8](repeating: 0, count: _ValueFormatting.maxDoubleWidth)
+        func fast(_ x: Double) -> String? {
+            let n = buffer.withUnsafeMutableBufferPointer { _ValueFormatting.writeShortDecimal(x, to: $0.baseAddress!) }
+            return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
+        }
+        #expect(fast(1999.99) == "1999.99")
+        #expect(fast(-0.0042) == "-0.0042")
+        #expect(fast(-7) == "-7.0")
+        #expect(fast(0.1 + 0.2) == nil)
+        #expect(fast(1e15) == nil)
+        #expect(fast(1e-5) == nil)
+    }
+
+    @Test func integersAreWrittenInFull() {
+        for v: Int64 in [0, 1, -1, 9, 10, -10, 99, 100, 12_345, .max, .min, .max - 1, .min + 1] {
+            var out: [UInt8] = []
+            _ValueFormatting.appendInt64(v, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(v))
+        }
     }
 
     @Test func randomDecimalsAgreeWithDescription() {
