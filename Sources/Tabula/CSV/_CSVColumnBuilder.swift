@@ -30,6 +30,10 @@ struct _CSVColumnBuilder: Sendable {
         let quote: UInt8
         let nullTokens: [[UInt8]]
         let replacesInvalidUTF8: Bool
+        /// Whether every record's bytes are known to be valid UTF-8 (checked once for the
+        /// slice): then so is every field, as fields are cut at ASCII bytes and unescaping
+        /// removes only ASCII quotes, and no field needs checking.
+        var isValidUTF8 = false
         let path: String
         let baseOffset: Int
     }
@@ -126,7 +130,8 @@ struct _CSVColumnBuilder: Sendable {
                                 written &+= field.count
                             }
                             var value = UnsafeRawBufferPointer(start: dst + fieldStart, count: written &- fieldStart)
-                            if _ByteScanning.containsNonASCII(UnsafeRawPointer(dst), from: fieldStart, to: written),
+                            if !c.isValidUTF8,
+                                _ByteScanning.containsNonASCII(UnsafeRawPointer(dst), from: fieldStart, to: written),
                                 let bad = _ByteScanning.firstInvalidUTF8(value)
                             {
                                 if !c.replacesInvalidUTF8 {

@@ -191,7 +191,7 @@ struct _CSVTableBuilder: _CSVRecordSink {
                 try flush(part, baseOffset: startBase + offset, quote: tokenizer.quote)
                 throw error
             }
-            try flush(part, baseOffset: startBase + offset, quote: tokenizer.quote)
+            try flush(part, baseOffset: startBase + offset, quote: tokenizer.quote, recordBytes: consumed)
             offset += consumed
             if stopped { return (offset, true) }
             if last || (end == bytes.count && consumed == 0) { break }
@@ -202,12 +202,22 @@ struct _CSVTableBuilder: _CSVRecordSink {
     }
 
     /// Builds the pending records (whose spans point into `bytes`) into the columns.
-    mutating func flush(_ bytes: UnsafeRawBufferPointer, baseOffset: Int, quote: UInt8) throws(CSVError) {
+    ///
+    /// - Parameter recordBytes: how many bytes from the start of `bytes` hold every pending
+    ///   record (0: not known). When they are valid UTF-8, checked here at once, the column
+    ///   passes check no field.
+    mutating func flush(
+        _ bytes: UnsafeRawBufferPointer, baseOffset: Int, quote: UInt8, recordBytes: Int = 0
+    ) throws(CSVError) {
         guard batch.rowCount > 0 else { return }
         batch.stride = expectedFieldCount
-        let context = _CSVColumnBuilder.Context(
+        var context = _CSVColumnBuilder.Context(
             bytes: bytes, quote: quote, nullTokens: nullTokens, replacesInvalidUTF8: options.invalidUTF8 == .replace,
             path: path, baseOffset: baseOffset)
+        if recordBytes > 0 {
+            context.isValidUTF8 =
+                _ByteScanning.firstInvalidUTF8(UnsafeRawBufferPointer(rebasing: bytes[0..<recordBytes])) == nil
+        }
         // Columns are built one after the other; of their errors, the first in the input is the
         // one reported (as it would be with one record per batch).
         var failure: CSVError? = nil

@@ -97,6 +97,10 @@ enum _ByteScanning {
             let c = b[i]
             if c < 0x80 {
                 i += 1
+                // Runs of ASCII eight bytes at a time.
+                while i + 8 <= n && b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                }
                 continue
             }
             let length: Int
