@@ -5,6 +5,12 @@ import Tabula
     import Glibc
 #endif
 
+#if canImport(Glibc)
+    /// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not export).
+    @_silgen_name("mallopt")
+    func _mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
+
 @main
 struct TabulaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,6 +43,14 @@ struct TabulaCommand: ParsableCommand {
 
     /// Runs the command; every failure is one `tabula: error: …` line on stderr and a non-zero exit.
     static func main() {
+        #if canImport(Glibc)
+            // Column buffers of a few hundred KiB to a few MiB are made and dropped for every
+            // chunk. Above glibc's default mmap threshold (128 KiB, raised only as mapped blocks
+            // are freed) each one is a fresh mapping whose pages fault in again; keep them in the
+            // heap and reuse them instead.
+            _ = _mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
+            _ = _mallopt(-1, 32 << 20)  // M_TRIM_THRESHOLD
+        #endif
         do {
             var command = try parseAsRoot()
             try command.run()
