@@ -125,9 +125,14 @@ enum _ByteScanning {
     }
 }
 
-/// 1 MiB of zeros that is never written, to append zeros from: its pages all map the
+/// 1 MiB of zeros to append zeros from: a read-only anonymous mapping, whose pages all map the
 /// kernel's one zero page, so copying from it reads the same cache-resident 4 KiB.
-nonisolated(unsafe) let _zeroBytes = UnsafeRawPointer(calloc(_zeroByteCount, 1)!)
+nonisolated(unsafe) let _zeroBytes: UnsafeRawPointer = {
+    let p = mmap(nil, _zeroByteCount, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+    // Without the mapping (no address space left), zeroed heap memory does the same job.
+    guard let p, p != MAP_FAILED else { return UnsafeRawPointer(calloc(_zeroByteCount, 1)!) }
+    return UnsafeRawPointer(p)
+}()
 let _zeroByteCount = 1 << 20
 
 extension Array where Element: FixedWidthInteger {
