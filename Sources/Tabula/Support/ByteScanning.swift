@@ -97,7 +97,13 @@ enum _ByteScanning {
             let c = b[i]
             if c < 0x80 {
                 i += 1
-                // Runs of ASCII eight bytes at a time.
+                // Runs of ASCII sixteen, then eight bytes at a time.
+                while i + 16 <= n
+                    && (b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        | b.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) & 0x8080_8080_8080_8080 == 0
+                {
+                    i += 16
+                }
                 while i + 8 <= n && b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                     i += 8
                 }

@@ -276,6 +276,7 @@ enum _ValueParsing {
         let b = lenient ? trimSpaces(input) : input
         let n = b.count
         guard n >= 10 else { return nil }
+        @inline(__always)
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= n else { return nil }
             var v = 0
