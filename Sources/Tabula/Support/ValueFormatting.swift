@@ -8,8 +8,20 @@ enum _ValueFormatting {
     static let maxDoubleWidth = 24
 
     static func appendInt64(_ value: Int64, to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxInt64Width) { tmp in
-            let n = writeInt64(value, to: tmp.baseAddress!)
+        append(to: &out, width: maxInt64Width) { writeInt64(value, to: $0) }
+    }
+
+    static func appendDouble(_ value: Double, to out: inout [UInt8]) {
+        append(to: &out, width: maxDoubleWidth) { writeDouble(value, to: $0) }
+    }
+
+    /// Appends what `write` writes into a scratch buffer of `width` bytes (it returns the count).
+    @inline(__always)
+    private static func append(
+        to out: inout [UInt8], width: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Int
+    ) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: width) { tmp in
+            let n = write(tmp.baseAddress!)
             out.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<n]))
         }
     }
@@ -17,28 +29,30 @@ enum _ValueFormatting {
     /// Writes `value` in decimal at `p` (room for ``maxInt64Width`` bytes); returns the count.
     @inline(__always)
     static func writeInt64(_ value: Int64, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        var v = value.magnitude
+        let v = value.magnitude
         var length = value < 0 ? 2 : 1
         var rest = v / 10
         while rest > 0 {
             length += 1
             rest /= 10
         }
-        var i = length
+        _ = writeDigits(v, before: length, in: p)
+        if value < 0 { p[0] = UInt8(ascii: "-") }
+        return length
+    }
+
+    /// Writes the decimal digits of `v` right to left, the last just before `end`; returns
+    /// where the first is.
+    @inline(__always)
+    static func writeDigits(_ v: UInt64, before end: Int, in p: UnsafeMutablePointer<UInt8>) -> Int {
+        var v = v
+        var i = end
         repeat {
             i -= 1
             p[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
             v /= 10
         } while v > 0
-        if value < 0 { p[0] = UInt8(ascii: "-") }
-        return length
-    }
-
-    static func appendDouble(_ value: Double, to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxDoubleWidth) { tmp in
-            let n = writeDouble(value, to: tmp.baseAddress!)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<n]))
-        }
+        return i
     }
 
     /// Writes `value` at `p` (room for ``maxDoubleWidth`` bytes) in the shortest form that
@@ -108,11 +122,7 @@ enum _ValueFormatting {
         }
         i -= 1
         p[i] = UInt8(ascii: ".")
-        repeat {
-            i -= 1
-            p[i] = UInt8(truncatingIfNeeded: digits % 10) &+ 0x30
-            digits /= 10
-        } while digits > 0
+        _ = writeDigits(digits, before: i, in: p)
         if x < 0 { p[0] = UInt8(ascii: "-") }
         return length
     }
