@@ -118,7 +118,7 @@ enum _StringFunctions {
                 i += 1
                 continue
             }
-            guard b >= 0xC2, b <= 0xDF, i + 1 < bytes.endIndex else { return false }
+            guard b >= 0xC2, b <= 0xDF, i + 1 < bytes.endIndex, bytes[i + 1] & 0xC0 == 0x80 else { return false }
             let scalar = Int(b & 0x1F) << 6 | Int(bytes[i + 1] & 0x3F)
             let mapped = table[scalar &- 0x80]
             guard mapped != 0 else { return false }
