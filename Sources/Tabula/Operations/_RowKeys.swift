@@ -132,17 +132,33 @@ enum _Hash {
             h = (h << 31) | (h >> 33)
             i += 8
         }
-        if i < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                w |= UInt64(p[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-        }
+        if i < n { h = (h ^ tail(p, from: i)) &* 0xFF51_AFD7_ED55_8CCD }
         return fmix(h)
+    }
+
+    /// The last `p.count - i` bytes of `p` (1 to 7 of them) as a little-endian word, read with
+    /// at most three loads that stay inside `p` instead of a loop over bytes: the same word as
+    /// `p[i] | p[i+1] << 8 | …`.
+    @inline(__always)
+    static func tail(_ p: UnsafeRawBufferPointer, from i: Int) -> UInt64 {
+        let n = p.count
+        let t = n - i
+        if n >= 8 {
+            // SAFETY: n >= 8, so the eight bytes ending at n are inside `p`; the shift drops
+            // the 8 - t bytes before i.
+            return p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64(8 * (8 - t))
+        }
+        // Here i == 0 and t == n < 8.
+        if n >= 4 {
+            // SAFETY: bytes 0..<4 and n-4..<n are inside `p`; the second load's bytes below 4
+            // repeat the first load's and are shifted out (a shift by 32 of a UInt32 gives 0).
+            let low = UInt64(p.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+            let high = UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) >> UInt32(8 * (8 - n)))
+            return low | high << 32
+        }
+        // n is 1, 2 or 3: bytes 0, n/2 and n-1 cover them all (repeats OR in the same bits).
+        let middle = n / 2
+        return UInt64(p[0]) | UInt64(p[middle]) << UInt64(8 * middle) | UInt64(p[n - 1]) << UInt64(8 * (n - 1))
     }
 
     /// Whether slot `i` of `a` and slot `j` of `b` hold the same bytes.
