@@ -47,7 +47,11 @@ public struct TableSummarizer {
         var nulls = 0
         /// Distinct numbers, by the hash of their value (exact until `overflowed`).
         var numbers = _HashCounts()
+        /// HyperLogLog registers, fed only once exact counting stops (`overflowed` or
+        /// `frequenciesCapped`): they start from the keys of the tables then, which are every
+        /// distinct hash seen so far, and the registers of a set do not depend on repeats or order.
         var hll = [UInt8](repeating: 0, count: 1 << 12)
+        var feedsLogLog = false
         var overflowed = false
         /// Count, mean and sum of squared deviations of the non-NaN numbers, merged chunk by
         /// chunk (Chan, Golub and LeVeque).
@@ -128,47 +132,62 @@ public struct TableSummarizer {
         }
         let buffer = text.buffer
         let allValid = validity.allValid
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(column.count - validity.nullCount)
         var rows: [Int] = []  // the row of each hash, when some rows are null
-        var minRow = -1
-        var maxRow = -1
-        buffer.bytes.withUnsafeBytes { raw in
-            buffer.offsets.withUnsafeBufferPointer { offsets in
-                func bytes(_ row: Int) -> UnsafeRawBufferPointer {
-                    // SAFETY: offsets are ascending and end at bytes.count (StringBuffer invariant).
-                    UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]])
-                }
-                for row in 0..<column.count where allValid || validity[row] {
-                    let value = bytes(row)
-                    hashes.append(_Hash.bytes(value))
-                    if !allValid { rows.append(row) }
-                    if minRow < 0 {
-                        minRow = row
-                        maxRow = row
-                    } else if _compareBytes(value, bytes(minRow)) < 0 {
-                        minRow = row
-                    } else if _compareBytes(value, bytes(maxRow)) > 0 {
-                        maxRow = row
+        let hashes = [UInt64](unsafeUninitializedCapacity: column.count - validity.nullCount) { out, written in
+            buffer.bytes.withUnsafeBytes { raw in
+                buffer.offsets.withUnsafeBufferPointer { offsets in
+                    for row in 0..<column.count where allValid || validity[row] {
+                        // SAFETY: offsets are ascending and end at bytes.count (StringBuffer
+                        // invariant); `out` has room for every valid row.
+                        out[written] = _Hash.bytes(
+                            UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]]))
+                        written += 1
+                        if !allValid { rows.append(row) }
                     }
-                }
-                guard minRow >= 0 else { return }
-                if a.minBytes.map({ old in old.withUnsafeBytes { _compareBytes(bytes(minRow), $0) < 0 } }) ?? true {
-                    a.minBytes = Array(bytes(minRow))
-                }
-                if a.maxBytes.map({ old in old.withUnsafeBytes { _compareBytes(bytes(maxRow), $0) > 0 } }) ?? true {
-                    a.maxBytes = Array(bytes(maxRow))
                 }
             }
         }
         a.count += hashes.count
-        for h in hashes { observe(h, inLogLog: &a.hll) }
         var firstSeen: [Int] = []
+        // Values counted by no slot (the table is capped) are compared for min and max each time.
+        var uncounted: [Int] = []
         // Once capped, no value is added: only those kept go on being counted.
         let limit = a.frequenciesCapped ? 0 : exactDistinctLimit
         hashes.withUnsafeBufferPointer { hashes in
-            if a.counts.add(hashes, limit: limit, inserted: { i, _ in firstSeen.append(i) }) {
-                a.frequenciesCapped = true
+            let refused = a.counts.add(
+                hashes, limit: limit, inserted: { i, _ in firstSeen.append(i) }, refused: { uncounted.append($0) })
+            if refused { a.frequenciesCapped = true }
+        }
+        observe(hashes, &a)
+        // The min and max of a column are those of its distinct values: each is compared the
+        // first time it is seen (a value already counted was compared then).
+        buffer.bytes.withUnsafeBytes { raw in
+            buffer.offsets.withUnsafeBufferPointer { offsets in
+                func bytes(_ i: Int) -> UnsafeRawBufferPointer {
+                    let row = allValid ? i : rows[i]
+                    // SAFETY: as above.
+                    return UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]])
+                }
+                var low = -1
+                var high = -1
+                for candidates in [firstSeen, uncounted] {
+                    for i in candidates {
+                        if low < 0 {
+                            (low, high) = (i, i)
+                        } else if _compareBytes(bytes(i), bytes(low)) < 0 {
+                            low = i
+                        } else if _compareBytes(bytes(i), bytes(high)) > 0 {
+                            high = i
+                        }
+                    }
+                }
+                guard low >= 0 else { return }
+                if a.minBytes.map({ old in old.withUnsafeBytes { _compareBytes(bytes(low), $0) < 0 } }) ?? true {
+                    a.minBytes = Array(bytes(low))
+                }
+                if a.maxBytes.map({ old in old.withUnsafeBytes { _compareBytes(bytes(high), $0) > 0 } }) ?? true {
+                    a.maxBytes = Array(bytes(high))
+                }
             }
         }
         for i in firstSeen {
@@ -232,32 +251,32 @@ public struct TableSummarizer {
         hash: (T) -> UInt64, double: (T) -> Double
     ) {
         let allValid = validity.allValid
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(values.count - validity.nullCount)
         // First pass: distinct, count, sum, min, max.
         var n = 0
         var sum = 0.0
         var low = Double.infinity
         var high = -Double.infinity
-        for row in 0..<values.count where allValid || validity[row] {
-            let v = values[row]
-            hashes.append(hash(v))
-            let x = double(v)
-            if x.isNaN { continue }
-            n += 1
-            sum += x
-            low = Swift.min(low, x)
-            high = Swift.max(high, x)
-        }
-        a.count += hashes.count
-        for h in hashes { observe(h, inLogLog: &a.hll) }
-        if !a.overflowed {
-            let refused = hashes.withUnsafeBufferPointer { a.numbers.add($0, limit: exactDistinctLimit) }
-            if refused {
-                a.overflowed = true
-                a.numbers = _HashCounts()
+        let hashes = [UInt64](unsafeUninitializedCapacity: values.count - validity.nullCount) { out, written in
+            for row in 0..<values.count where allValid || validity[row] {
+                let v = values[row]
+                // SAFETY: `out` has room for every valid row.
+                out[written] = hash(v)
+                written += 1
+                let x = double(v)
+                if x.isNaN { continue }
+                n += 1
+                sum += x
+                low = Swift.min(low, x)
+                high = Swift.max(high, x)
             }
         }
+        a.count += hashes.count
+        if !a.overflowed {
+            let refused = hashes.withUnsafeBufferPointer { a.numbers.add($0, limit: exactDistinctLimit) }
+            if refused { a.overflowed = true }
+        }
+        observe(hashes, &a)
+        if a.overflowed && a.numbers.count > 0 { a.numbers = _HashCounts() }
         guard n > 0 else { return }
         a.minNumber = Swift.min(a.minNumber, low)
         a.maxNumber = Swift.max(a.maxNumber, high)
@@ -312,9 +331,28 @@ public struct TableSummarizer {
             a.sample.append(x)
         } else {
             a.rng = a.rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let j = Int((a.rng >> 11) % UInt64(a.sampled))
+            // A uniform index below `sampled` from the generator's high bits, by a multiplication
+            // rather than a division.
+            let j = Int(truncatingIfNeeded: a.rng.multipliedFullWidth(by: UInt64(a.sampled)).high)
             if j < sampleSize { a.sample[j] = x }
         }
+    }
+
+    /// Records a chunk's hashes in the HyperLogLog registers once exact counting has stopped
+    /// (this chunk may be the one that stopped it).
+    static func observe(_ hashes: [UInt64], _ a: inout Accumulator) {
+        guard a.overflowed || a.frequenciesCapped else { return }
+        var hll = a.hll
+        a.hll = []
+        if !a.feedsLogLog {
+            // Every distinct hash seen before this chunk is in one of the tables (neither has
+            // dropped a key yet), and so is every one of this chunk's the tables took.
+            a.numbers.forEach { key, _, _ in observe(key, inLogLog: &hll) }
+            a.counts.forEach { key, _, _ in observe(key, inLogLog: &hll) }
+            a.feedsLogLog = true
+        }
+        for h in hashes { observe(h, inLogLog: &hll) }
+        a.hll = hll
     }
 
     /// Records `h` in the HyperLogLog registers (4096 of them: the top 12 bits pick one).

@@ -29,14 +29,15 @@ struct _HashCounts: Sendable {
 
     /// Adds one occurrence of each key in `keys`. A key not seen before is added only while
     /// fewer than `limit` keys are held, and `inserted(i, n)` is then called with its index in
-    /// `keys` and its insertion number.
+    /// `keys` and its insertion number; otherwise `refused(i)` is called.
     ///
     /// - Returns: whether a new key was turned away because `limit` keys were held.
     @discardableResult
     mutating func add(
-        _ keys: UnsafeBufferPointer<UInt64>, limit: Int, inserted: (_ index: Int, _ order: Int) -> Void = { _, _ in }
+        _ keys: UnsafeBufferPointer<UInt64>, limit: Int, inserted: (_ index: Int, _ order: Int) -> Void = { _, _ in },
+        refused: (_ index: Int) -> Void = { _ in }
     ) -> Bool {
-        var refused = false
+        var didRefuse = false
         var i = 0
         while i < keys.count {
             // Grow before the table is half full, so probes stay short and always end.
@@ -60,7 +61,8 @@ struct _HashCounts: Sendable {
                                     inserted(i, n)
                                     n += 1
                                 } else {
-                                    refused = true
+                                    didRefuse = true
+                                    refused(i)
                                 }
                                 break
                             }
@@ -76,7 +78,7 @@ struct _HashCounts: Sendable {
                 }
             }
         }
-        return refused
+        return didRefuse
     }
 
     /// Calls `body` with each key, its count and its insertion number.

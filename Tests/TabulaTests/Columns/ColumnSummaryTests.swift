@@ -126,6 +126,45 @@ import Testing
         #expect(s.maximum == "value-99999")
     }
 
+    /// The estimate is the HyperLogLog of the set of values: it does not depend on the order of
+    /// the rows, their repeats or how they are cut into chunks (the registers are fed from the
+    /// counting tables at the moment exact counting stops, then row by row). Text min and max
+    /// are those of every value, also of those first seen after counting was capped.
+    @Test func estimateAndExtremesDoNotDependOnOrderOrChunks() throws {
+        let total = TableSummarizer.exactDistinctLimit + 30_000
+        var rng = SeededGenerator(seed: 7)
+        // Every value once, then a third of them again.
+        let keys = Array(0..<total) + (0..<total / 3).map { _ in Int.random(in: 0..<total, using: &rng) }
+        func summarise(_ order: [Int], chunk: Int) throws -> [ColumnSummary] {
+            var summarizer = TableSummarizer()
+            var start = 0
+            while start < order.count {
+                let rows = order[start..<Swift.min(order.count, start + chunk)]
+                summarizer.add(
+                    try DataFrame(columns: [
+                        AnyColumn(Column<Int64>(name: "i", contents: rows.map { Int64($0) })),
+                        AnyColumn(Column<String>(name: "s", contents: rows.map { "v\($0 % (total - 7))" })),
+                    ]))
+                start += chunk
+            }
+            return summarizer.summaries()
+        }
+        // Values seen only after the cap set the text extremes: "v0" and "v99999" come last.
+        var shuffled = keys.filter { $0 % (total - 7) != 0 && $0 % (total - 7) != 99_999 }
+        shuffled.shuffle(using: &rng)
+        let late = keys.filter { $0 % (total - 7) == 0 || $0 % (total - 7) == 99_999 }
+        let a = try summarise(keys, chunk: 40_000)
+        let b = try summarise(shuffled + late, chunk: 7_001)
+        for (x, y) in zip(a, b) {
+            #expect(x.isDistinctEstimated && y.isDistinctEstimated, "\(x.name)")
+            #expect(x.distinct == y.distinct, "\(x.name): \(x.distinct) and \(y.distinct)")
+            #expect(x.minimum == y.minimum && x.maximum == y.maximum, "\(x.name)")
+        }
+        #expect(b[1].minimum == "v0")
+        #expect(b[1].maximum == "v99999")
+        #expect(b[0].minimum == "0" && b[0].maximum == String(total - 1))
+    }
+
     /// Exactly at the limit, the count stays exact.
     @Test func distinctAtTheLimitIsExact() throws {
         let limit = TableSummarizer.exactDistinctLimit
