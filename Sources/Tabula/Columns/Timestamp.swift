@@ -46,7 +46,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, BitwiseCopyable, Custom
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func isLeapYear(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+    static func isLeapYear(_ y: Int) -> Bool { (y & 3 == 0 && y % 100 != 0) || y % 400 == 0 }
 
     static func daysInMonth(_ y: Int, _ m: Int) -> Int {
         switch m {
@@ -57,7 +57,22 @@ public struct Timestamp: Hashable, Comparable, Sendable, BitwiseCopyable, Custom
     }
 
     /// Days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
+    @inline(__always)
     static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        guard year >= 1, (1...12).contains(month), day >= 0 else { return signedDaysFromCivil(year, month, day) }
+        // Years from 1 on (every year of text but 0000): the same formula on unsigned numbers,
+        // whose divisions by constants are a multiplication and a shift each, with no checks.
+        let y = UInt(bitPattern: month <= 2 ? year &- 1 : year)
+        let era = y / 400
+        let yoe = y &- era &* 400
+        let mp = UInt(bitPattern: month > 2 ? month &- 3 : month &+ 9)
+        let doy = (153 &* mp &+ 2) / 5 &+ UInt(bitPattern: day) &- 1
+        let doe = yoe &* 365 &+ yoe / 4 &- yoe / 100 &+ doy
+        return Int(bitPattern: era &* 146_097 &+ doe) &- 719_468
+    }
+
+    /// ``daysFromCivil(_:_:_:)`` for any year (before year 1 too).
+    static func signedDaysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -105,6 +105,25 @@ import Testing
         #expect(Timestamp("20240101") == nil)
     }
 
+    /// The unsigned fast path of the day count agrees with the signed formula on every day of
+    /// years 1 to 2600, and the calendar round-trips through `civilFromDays`, before year 1 too.
+    @Test func dayCountsAgreeWithTheSignedFormula() {
+        for year in -800...2600 {
+            for month in 1...12 {
+                for day in 1...Timestamp.daysInMonth(year, month) {
+                    let days = Timestamp.daysFromCivil(year, month, day)
+                    #expect(days == Timestamp.signedDaysFromCivil(year, month, day))
+                    let back = Timestamp.civilFromDays(days)
+                    #expect(back.year == year && back.month == month && back.day == day)
+                }
+            }
+        }
+        #expect(Timestamp.daysFromCivil(1970, 1, 1) == 0)
+        #expect(Timestamp.daysFromCivil(2000, 3, 1) == 11_017)
+        #expect(Timestamp.daysFromCivil(1, 1, 1) == -719_162)
+        #expect(Timestamp.isLeapYear(-4) && !Timestamp.isLeapYear(-1) && !Timestamp.isLeapYear(1900))
+    }
+
     /// Fractions of up to nine digits (pandas writes nanoseconds) parse, kept to microseconds;
     /// seven or more digits once trapped on an empty range.
     @Test func fractionsUpToNanoseconds() throws {
