@@ -176,6 +176,7 @@ struct _CSVTableBuilder: _CSVRecordSink {
         var offset = 0
         var slice = 512 << 10
         let startBase = tokenizer.baseOffset
+        let startedEmpty = rowCount == 0 && builders.allSatisfy { $0.count == 0 }
         while offset < bytes.count || (isFinal && offset == 0 && bytes.count == 0) {
             let end = min(bytes.count, offset + slice)
             let last = end == bytes.count && isFinal
@@ -192,6 +193,13 @@ struct _CSVTableBuilder: _CSVRecordSink {
                 throw error
             }
             try flush(part, baseOffset: startBase + offset, quote: tokenizer.quote, recordBytes: consumed)
+            if offset == 0 && startedEmpty && consumed > 0 && bytes.count >= 4 * consumed {
+                // The first slice of a large region into empty columns: give each column room
+                // for the whole region at the same rate, so that its arrays do not grow (and copy
+                // what they hold) slice after slice.
+                let factor = Double(bytes.count) / Double(consumed)
+                for b in builders.indices { builders[b].reserve(growingBy: factor) }
+            }
             offset += consumed
             if stopped { return (offset, true) }
             if last || (end == bytes.count && consumed == 0) { break }

@@ -39,6 +39,25 @@ struct _KeptValues: Sendable {
         }
     }
 
+    /// Makes room for `n` values in all.
+    mutating func reserveCapacity(_ n: Int) {
+        switch storage {
+        case .ints(var v):
+            storage = .dropped  // keep `v` unique
+            v.reserveCapacity(n)
+            storage = .ints(v)
+        case .doubles(var v):
+            storage = .dropped
+            v.reserveCapacity(n)
+            storage = .doubles(v)
+        case .bools(var v):
+            storage = .dropped
+            v.reserveCapacity(n)
+            storage = .bools(v)
+        case .dropped: break
+        }
+    }
+
     /// Appends one batch, given the column's candidate types after it.
     mutating func append(_ batch: borrowing _KeptBatch, candidates: _ValueParsing.TypeMask) {
         let kind = Self.kind(candidates)
