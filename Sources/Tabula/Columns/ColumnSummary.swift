@@ -174,18 +174,20 @@ public struct TableSummarizer {
                     for i in candidates {
                         if low < 0 {
                             (low, high) = (i, i)
-                        } else if _compareBytes(bytes(i), bytes(low)) < 0 {
+                        } else if _ByteScanning.compare(bytes(i), bytes(low)) < 0 {
                             low = i
-                        } else if _compareBytes(bytes(i), bytes(high)) > 0 {
+                        } else if _ByteScanning.compare(bytes(i), bytes(high)) > 0 {
                             high = i
                         }
                     }
                 }
                 guard low >= 0 else { return }
-                if a.minBytes.map({ old in old.withUnsafeBytes { _compareBytes(bytes(low), $0) < 0 } }) ?? true {
+                if a.minBytes.map({ old in old.withUnsafeBytes { _ByteScanning.compare(bytes(low), $0) < 0 } }) ?? true
+                {
                     a.minBytes = Array(bytes(low))
                 }
-                if a.maxBytes.map({ old in old.withUnsafeBytes { _compareBytes(bytes(high), $0) > 0 } }) ?? true {
+                if a.maxBytes.map({ old in old.withUnsafeBytes { _ByteScanning.compare(bytes(high), $0) > 0 } }) ?? true
+                {
                     a.maxBytes = Array(bytes(high))
                 }
             }
@@ -418,23 +420,3 @@ public struct TableSummarizer {
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// Compares two byte strings lexicographically (byte by byte as unsigned numbers, then by
-/// length): negative, zero or positive. Eight bytes at a time, as big-endian words.
-@inline(__always)
-func _compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
-    let n = Swift.min(a.count, b.count)
-    var i = 0
-    while i + 8 <= n {
-        // SAFETY: i + 8 <= n, so both loads are inside their buffers.
-        let x = a.loadUnaligned(fromByteOffset: i, as: UInt64.self).bigEndian
-        let y = b.loadUnaligned(fromByteOffset: i, as: UInt64.self).bigEndian
-        if x != y { return x < y ? -1 : 1 }
-        i += 8
-    }
-    while i < n {
-        if a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
-        i += 1
-    }
-    return a.count - b.count
-}

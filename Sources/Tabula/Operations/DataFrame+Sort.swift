@@ -216,13 +216,7 @@ enum _SortPass {
         let a = buffer.byteRange(i)
         let b = buffer.byteRange(j)
         return buffer.bytes.withUnsafeBytes { raw in
-            let n = min(a.count, b.count)
-            for k in 0..<n {
-                let x = raw[a.lowerBound + k]
-                let y = raw[b.lowerBound + k]
-                if x != y { return x < y ? -1 : 1 }
-            }
-            return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+            _ByteScanning.compare(UnsafeRawBufferPointer(rebasing: raw[a]), UnsafeRawBufferPointer(rebasing: raw[b]))
         }
     }
 }

@@ -129,6 +129,26 @@ enum _ByteScanning {
         }
         return nil
     }
+
+    /// Compares two byte strings lexicographically (byte by byte as unsigned numbers, then by
+    /// length): negative, zero or positive. Eight bytes at a time, as big-endian words.
+    @inline(__always)
+    static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let n = Swift.min(a.count, b.count)
+        var i = 0
+        while i + 8 <= n {
+            // SAFETY: i + 8 <= n, so both loads are inside their buffers.
+            let x = a.loadUnaligned(fromByteOffset: i, as: UInt64.self).bigEndian
+            let y = b.loadUnaligned(fromByteOffset: i, as: UInt64.self).bigEndian
+            if x != y { return x < y ? -1 : 1 }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+            i += 1
+        }
+        return a.count - b.count
+    }
 }
 
 /// 1 MiB of zeros to append zeros from: a read-only anonymous mapping, whose pages all map the

@@ -29,6 +29,27 @@ import Testing
         }
     }
 
+    /// The word-at-a-time comparison has the sign of the lexicographic order of the bytes (as
+    /// unsigned numbers, a prefix first), at every length around the word size.
+    @Test func compareHasTheSignOfTheLexicographicOrder() {
+        var rng = SeededGenerator(seed: 9)
+        let alphabet: [UInt8] = [0x00, 0x41, 0x42, 0x7F, 0x80, 0xFF]
+        for _ in 0..<20_000 {
+            let a = (0..<Int.random(in: 0..<20, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            // Often a copy of `a` with one byte changed, cut or extended, so long prefixes are equal.
+            var b = a
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0 where !b.isEmpty: b[Int.random(in: 0..<b.count, using: &rng)] = alphabet.randomElement(using: &rng)!
+            case 1 where !b.isEmpty: b.removeLast(Int.random(in: 1...b.count, using: &rng))
+            case 2: b.append(alphabet.randomElement(using: &rng)!)
+            default: b = (0..<Int.random(in: 0..<20, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            }
+            let expected = a.lexicographicallyPrecedes(b) ? -1 : (a == b ? 0 : 1)
+            let c = a.withUnsafeBytes { x in b.withUnsafeBytes { y in _ByteScanning.compare(x, y) } }
+            #expect(c.signum() == expected, "\(a) \(b)")
+        }
+    }
+
     @Test func utf8ValidationFindsTheFirstBadByte() {
         func check(_ bytes: [UInt8]) -> Int? { bytes.withUnsafeBytes { _ByteScanning.firstInvalidUTF8($0) } }
         #expect(check(Array("héllo 日本 🎉".utf8)) == nil)
