@@ -11,11 +11,13 @@ enum _ByteScanning {
     @inline(__always)
     static func broadcast(_ b: UInt8) -> UInt64 { 0x0101_0101_0101_0101 &* UInt64(b) }
 
-    /// High bit set in each byte of `w` that is zero (exact: no false positives).
+    /// A word whose lowest set bit is the high bit of the first (lowest) zero byte of `w`, or 0
+    /// when no byte is zero. Bits above it may be set too (a borrow runs upward from a zero
+    /// byte), so only the lowest is meaningful; that is all a search for the first match needs,
+    /// in three operations instead of the five of an exact per-byte test.
     @inline(__always)
-    static func zeroBytes(_ w: UInt64) -> UInt64 {
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return ~(((w & low7) &+ low7) | w | low7)
+    static func firstZeroByte(_ w: UInt64) -> UInt64 {
+        (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
     }
 
     /// The index of the first byte in `p[from..<to]` equal to `a`, `b` or `c`, or `to`.
@@ -30,9 +32,11 @@ enum _ByteScanning {
         while i + 8 <= to {
             // SAFETY: i + 8 <= to, and p[from..<to] is readable.
             let w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let hits = zeroBytes(w ^ ma) | zeroBytes(w ^ mb) | zeroBytes(w ^ mc)
-            if hits != 0 { return i + hits.trailingZeroBitCount >> 3 }
-            i += 8
+            // The lowest set bit of each term marks its byte's first match; the lowest of the three
+            // is the first match of any.
+            let hits = firstZeroByte(w ^ ma) | firstZeroByte(w ^ mb) | firstZeroByte(w ^ mc)
+            if hits != 0 { return i &+ hits.trailingZeroBitCount >> 3 }
+            i &+= 8
         }
         while i < to {
             let x = p.load(fromByteOffset: i, as: UInt8.self)
@@ -62,9 +66,9 @@ enum _ByteScanning {
         while i + 8 <= to {
             // SAFETY: i + 8 <= to, and p[from..<to] is readable.
             let w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let hits = zeroBytes(w ^ ma)
-            if hits != 0 { return i + hits.trailingZeroBitCount >> 3 }
-            i += 8
+            let hits = firstZeroByte(w ^ ma)
+            if hits != 0 { return i &+ hits.trailingZeroBitCount >> 3 }
+            i &+= 8
         }
         while i < to {
             if p.load(fromByteOffset: i, as: UInt8.self) == a { return i }
