@@ -160,81 +160,90 @@ struct CSVTokenizer: ~Copyable {
             }
 
             var fieldCount = 0
-            fields: while true {
-                if fieldCount == fieldCapacity { growFields() }
-                if pos < n && p.load(fromByteOffset: pos, as: UInt8.self) == quote {
-                    // Quoted field: find the closing quote, stepping over doubled quotes.
-                    let contentStart = pos + 1
-                    var q = contentStart
-                    var flags = _FieldSpan.quoted
-                    while true {
-                        q = _ByteScanning.firstIndex(of: quote, in: p, from: q, to: n)
-                        if q == n {
-                            if isFinal {
-                                if n - recordStart > maximumRecordBytes {
-                                    throw recordTooLarge(recordStart, recordLine: recordLine, bytes: bytes)
+            // Unquoted fields are cut 16 bytes at a time up to the line feed, or up to a quote or
+            // CR, where the general loop below takes over at the start of that field.
+            let simple =
+                first == quote
+                ? (position: pos, fieldCount: 0, atLineFeed: false) : simpleFields(p, count: n, from: pos)
+            fieldCount = simple.fieldCount
+            pos = simple.position
+            if !simple.atLineFeed {
+                fields: while true {
+                    if fieldCount == fieldCapacity { growFields() }
+                    if pos < n && p.load(fromByteOffset: pos, as: UInt8.self) == quote {
+                        // Quoted field: find the closing quote, stepping over doubled quotes.
+                        let contentStart = pos + 1
+                        var q = contentStart
+                        var flags = _FieldSpan.quoted
+                        while true {
+                            q = _ByteScanning.firstIndex(of: quote, in: p, from: q, to: n)
+                            if q == n {
+                                if isFinal {
+                                    if n - recordStart > maximumRecordBytes {
+                                        throw recordTooLarge(recordStart, recordLine: recordLine, bytes: bytes)
+                                    }
+                                    throw error(
+                                        .unclosedQuote, at: pos, recordStart: recordStart, recordLine: recordLine,
+                                        bytes: bytes,
+                                        "unclosed quote: the field quoted here runs to the end of the input")
                                 }
-                                throw error(
-                                    .unclosedQuote, at: pos, recordStart: recordStart, recordLine: recordLine,
-                                    bytes: bytes,
-                                    "unclosed quote: the field quoted here runs to the end of the input")
+                                line = recordLine
+                                break records
                             }
+                            if q + 1 < n {
+                                if p.load(fromByteOffset: q + 1, as: UInt8.self) == quote {
+                                    flags |= _FieldSpan.escaped
+                                    q += 2
+                                    continue
+                                }
+                            } else if !isFinal {
+                                line = recordLine  // cannot tell a closing quote from a doubled one yet
+                                break records
+                            }
+                            break
+                        }
+                        line += Self.lineBreaks(p, from: contentStart, to: q)
+                        (fields + fieldCount).initialize(
+                            to: _FieldSpan(start: contentStart, end: q, recordStart: recordStart, flags: flags))
+                        fieldCount &+= 1
+                        pos = q + 1
+                        if pos == n {
+                            if !isFinal {
+                                line = recordLine
+                                break records
+                            }
+                            break fields
+                        }
+                        let c = p.load(fromByteOffset: pos, as: UInt8.self)
+                        if c == delimiter {
+                            pos += 1
+                            continue fields
+                        }
+                        if c == lf || c == cr { break fields }
+                        if pos - recordStart > maximumRecordBytes {
+                            throw recordTooLarge(recordStart, recordLine: recordLine, bytes: bytes)
+                        }
+                        throw error(
+                            .strayQuote, at: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes,
+                            "unexpected character after the closing quote of a field"
+                                + " (a quote inside a quoted field must be doubled)")
+                    } else {
+                        let e = _ByteScanning.firstIndex(of: delimiter, lf, cr, in: p, from: pos, to: n)
+                        if e == n && !isFinal {
                             line = recordLine
                             break records
                         }
-                        if q + 1 < n {
-                            if p.load(fromByteOffset: q + 1, as: UInt8.self) == quote {
-                                flags |= _FieldSpan.escaped
-                                q += 2
-                                continue
-                            }
-                        } else if !isFinal {
-                            line = recordLine  // cannot tell a closing quote from a doubled one yet
-                            break records
-                        }
-                        break
-                    }
-                    line += Self.lineBreaks(p, from: contentStart, to: q)
-                    (fields + fieldCount).initialize(
-                        to: _FieldSpan(start: contentStart, end: q, recordStart: recordStart, flags: flags))
-                    fieldCount &+= 1
-                    pos = q + 1
-                    if pos == n {
-                        if !isFinal {
-                            line = recordLine
-                            break records
+                        (fields + fieldCount).initialize(
+                            to: _FieldSpan(start: pos, end: e, recordStart: recordStart, flags: 0))
+                        fieldCount &+= 1
+                        pos = e
+                        if e == n { break fields }
+                        if p.load(fromByteOffset: e, as: UInt8.self) == delimiter {
+                            pos += 1
+                            continue fields
                         }
                         break fields
                     }
-                    let c = p.load(fromByteOffset: pos, as: UInt8.self)
-                    if c == delimiter {
-                        pos += 1
-                        continue fields
-                    }
-                    if c == lf || c == cr { break fields }
-                    if pos - recordStart > maximumRecordBytes {
-                        throw recordTooLarge(recordStart, recordLine: recordLine, bytes: bytes)
-                    }
-                    throw error(
-                        .strayQuote, at: pos, recordStart: recordStart, recordLine: recordLine, bytes: bytes,
-                        "unexpected character after the closing quote of a field"
-                            + " (a quote inside a quoted field must be doubled)")
-                } else {
-                    let e = _ByteScanning.firstIndex(of: delimiter, lf, cr, in: p, from: pos, to: n)
-                    if e == n && !isFinal {
-                        line = recordLine
-                        break records
-                    }
-                    (fields + fieldCount).initialize(
-                        to: _FieldSpan(start: pos, end: e, recordStart: recordStart, flags: 0))
-                    fieldCount &+= 1
-                    pos = e
-                    if e == n { break fields }
-                    if p.load(fromByteOffset: e, as: UInt8.self) == delimiter {
-                        pos += 1
-                        continue fields
-                    }
-                    break fields
                 }
             }
 
@@ -272,6 +281,62 @@ struct CSVTokenizer: ~Copyable {
     }
 
     deinit { fields.deallocate() }
+
+    /// The fast path for the common fields: unquoted, cut by the delimiter or a line feed.
+    /// Sixteen bytes are compared with the delimiter, LF, quote and CR at once, and fields are
+    /// cut at the matching bytes in order; their spans are stored as the general loop stores
+    /// them.
+    ///
+    /// - Returns: where the general loop goes on and the fields stored before it: at the
+    ///   record's line feed when every field was cut here (`atLineFeed`); otherwise at the
+    ///   start of the field holding the first quote or CR, or of the field that runs into the
+    ///   last 16 bytes of `p[..<n]`.
+    @inline(__always)
+    private mutating func simpleFields(
+        _ p: UnsafeRawPointer, count n: Int, from start: Int
+    ) -> (position: Int, fieldCount: Int, atLineFeed: Bool) {
+        let delimiters = SIMD16<UInt8>(repeating: delimiter)
+        let lineFeeds = SIMD16<UInt8>(repeating: 0x0A)
+        let quotes = SIMD16<UInt8>(repeating: quote)
+        let returns = SIMD16<UInt8>(repeating: 0x0D)
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        var fieldCount = 0
+        var fieldStart = start
+        var i = start
+        while i &+ 16 <= n {
+            // SAFETY: i + 16 <= n, so the 16 bytes are inside the buffer.
+            let v = (p + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            let lf = v .== lineFeeds
+            // Lanes are 0x00 or 0xFF; as two words, one high bit per matching byte.
+            let cuts = unsafeBitCast(lf .| (v .== delimiters), to: SIMD2<UInt64>.self)
+            let ends = unsafeBitCast(lf, to: SIMD2<UInt64>.self)
+            let others = unsafeBitCast((v .== quotes) .| (v .== returns), to: SIMD2<UInt64>.self)
+            for half in 0..<2 {
+                var m = cuts[half] & highBits
+                let lineEnd = ends[half] & highBits
+                let other = others[half] & highBits
+                if other != 0 {
+                    // Only the cuts before the first quote or CR are this path's.
+                    m &= (other & (0 &- other)) &- 1
+                }
+                let base = i &+ half &* 8
+                while m != 0 {
+                    let bit = m.trailingZeroBitCount
+                    let j = base &+ bit &>> 3
+                    if fieldCount == fieldCapacity { growFields() }
+                    (fields + fieldCount).initialize(
+                        to: _FieldSpan(start: fieldStart, end: j, recordStart: start, flags: 0))
+                    fieldCount &+= 1
+                    if lineEnd & (1 &<< UInt64(bit)) != 0 { return (j, fieldCount, true) }
+                    fieldStart = j &+ 1
+                    m &= m &- 1
+                }
+                if other != 0 { return (fieldStart, fieldCount, false) }
+            }
+            i &+= 16
+        }
+        return (fieldStart, fieldCount, false)
+    }
 
     /// Doubles the room for fields (a record with more fields than any before).
     private mutating func growFields() {

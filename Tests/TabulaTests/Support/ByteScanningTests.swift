@@ -9,7 +9,8 @@ import Testing
         var rng = SeededGenerator(seed: 42)
         // With the bytes one above a searched byte and with its high bit flipped, where a borrow
         // from a matching byte below could mark a false match (only the first match counts).
-        let alphabet: [UInt8] = Array("ab,\"\n\r\u{7F}-#".utf8) + [0x80, 0xFF, 0x00, 0x0B, 0x0E, 0xAC, 0xA2, 0x8A, 0x8D]
+        let alphabet: [UInt8] =
+            Array("ab,\"\n\r\u{7F}-#".utf8) + [0x80, 0xFF, 0x00, 0x0B, 0x0E, 0xAC, 0xA2, 0x8A, 0x8D]
         for _ in 0..<1000 {
             let length = Int.random(in: 0..<40, using: &rng)
             let bytes = (0..<length).map { _ in alphabet.randomElement(using: &rng)! }
