@@ -186,16 +186,7 @@ struct _CSVEncoder: Sendable {
             if !nullNeedsText || validity.nullCount == 0, !needsQuoting(buffer, validity) {
                 return _FormattedColumn(bytes: buffer.bytes, offsets: buffer.offsets)
             }
-            var f = _FormattedColumn(capacity: buffer.bytes.count + rows * 2)
-            for r in 0..<rows {
-                if validity[r] {
-                    buffer.withUTF8(r) { appendText($0, forceQuotes: $0.isEmpty, to: &f.bytes) }
-                } else {
-                    appendNull(single: single, to: &f.bytes)
-                }
-                f.offsets.append(f.bytes.count)
-            }
-            return f
+            return formatQuoting(buffer, validity, single: single)
         }
         var f = _FormattedColumn(capacity: rows * 8)
         func each(_ body: (Int, inout [UInt8]) -> Void) {
@@ -260,6 +251,41 @@ struct _CSVEncoder: Sendable {
         return _FormattedColumn(bytes: bytes, offsets: offsets)
     }
 
+    /// Text cells, each quoted if it needs to be, written at a pointer into one buffer sized for
+    /// the worst case (every cell quoted and made of quotes, each doubled), with no `Array`
+    /// append per cell.
+    private func formatQuoting(_ buffer: StringBuffer, _ validity: ValidityBitmap, single: Bool) -> _FormattedColumn {
+        let rows = validity.count
+        var null: [UInt8] = []
+        appendNull(single: single, to: &null)
+        let capacity = 2 * buffer.bytes.count + rows * Swift.max(2, null.count)
+        var offsets = [Int](repeating: 0, count: rows + 1)
+        let bytes = buffer.bytes.withUnsafeBytes { raw in
+            buffer.offsets.withUnsafeBufferPointer { starts in
+                offsets.withUnsafeMutableBufferPointer { offsets in
+                    [UInt8](unsafeUninitializedCapacity: capacity) { out, initialized in
+                        let p = UnsafeMutableRawPointer(out.baseAddress!)
+                        var w = 0
+                        for r in 0..<rows {
+                            // SAFETY: a cell of n bytes takes at most 2n + 2, a null `null.count`:
+                            // within the capacity.
+                            if validity[r] {
+                                let cell = UnsafeRawBufferPointer(rebasing: raw[starts[r]..<starts[r + 1]])
+                                w = writeText(cell, forceQuotes: cell.isEmpty, to: p, at: w)
+                            } else if !null.isEmpty {
+                                null.withUnsafeBytes { (p + w).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                                w &+= null.count
+                            }
+                            offsets[r + 1] = w
+                        }
+                        initialized = w
+                    }
+                }
+            }
+        }
+        return _FormattedColumn(bytes: bytes, offsets: offsets)
+    }
+
     /// Whether any valid field needs quotes (or is the empty string, written `""`).
     private func needsQuoting(_ buffer: StringBuffer, _ validity: ValidityBitmap) -> Bool {
         let special = buffer.bytes.withUnsafeBytes { raw -> Bool in
@@ -301,17 +327,35 @@ struct _CSVEncoder: Sendable {
     }
 
     /// Appends text, quoted if it needs to be.
-    @inline(__always)
     private func appendText(_ text: UnsafeRawBufferPointer, forceQuotes: Bool, to out: inout [UInt8]) {
+        let start = out.count
+        out._appendZeros(2 * text.count + 2)
+        let end = out.withUnsafeMutableBytes { raw in
+            writeText(text, forceQuotes: forceQuotes, to: raw.baseAddress!, at: start)
+        }
+        out.removeLast(out.count - end)
+    }
+
+    /// Writes text at `p + start`, quoted (its quotes doubled) if it needs to be, and returns
+    /// where it ends.
+    ///
+    /// - Precondition: `p + start` has room for `2 * text.count + 2` bytes.
+    @inline(__always)
+    private func writeText(
+        _ text: UnsafeRawBufferPointer, forceQuotes: Bool, to p: UnsafeMutableRawPointer, at start: Int
+    ) -> Int {
+        var w = start
+        let quote = dialect.quote
         guard let base = text.baseAddress, !text.isEmpty else {
             if forceQuotes {
-                out.append(dialect.quote)
-                out.append(dialect.quote)
+                p.storeBytes(of: quote, toByteOffset: w, as: UInt8.self)
+                p.storeBytes(of: quote, toByteOffset: w &+ 1, as: UInt8.self)
+                w &+= 2
             }
-            return
+            return w
         }
         let n = text.count
-        let special = _ByteScanning.firstIndex(of: dialect.delimiter, dialect.quote, 0x0A, in: base, from: 0, to: n)
+        let special = _ByteScanning.firstIndex(of: dialect.delimiter, quote, 0x0A, in: base, from: 0, to: n)
         let first = text[0]
         let last = text[n - 1]
         // A field starting with U+FEFF is quoted: at the start of the output it would be read
@@ -321,21 +365,25 @@ struct _CSVEncoder: Sendable {
             forceQuotes || special < n || first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
             || startsWithBOM || _ByteScanning.firstIndex(of: 0x0D, in: base, from: 0, to: n) < n
         if !needsQuotes {
-            out.append(contentsOf: text)
-            return
+            (p + w).copyMemory(from: base, byteCount: n)
+            return w &+ n
         }
-        out.append(dialect.quote)
+        p.storeBytes(of: quote, toByteOffset: w, as: UInt8.self)
+        w &+= 1
         var from = 0
         while from < n {
-            let q = _ByteScanning.firstIndex(of: dialect.quote, in: base, from: from, to: n)
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[from..<q]))
+            let q = _ByteScanning.firstIndex(of: quote, in: base, from: from, to: n)
+            (p + w).copyMemory(from: base + from, byteCount: q &- from)
+            w &+= q &- from
             if q < n {
-                out.append(dialect.quote)
-                out.append(dialect.quote)
+                p.storeBytes(of: quote, toByteOffset: w, as: UInt8.self)
+                p.storeBytes(of: quote, toByteOffset: w &+ 1, as: UInt8.self)
+                w &+= 2
             }
-            from = q + 1
+            from = q &+ 1
         }
-        out.append(dialect.quote)
+        p.storeBytes(of: quote, toByteOffset: w, as: UInt8.self)
+        return w &+ 1
     }
 }
 
