@@ -93,7 +93,9 @@ enum _ValueFormatting {
         var k = 0
         var m = 0.0
         while true {
-            m = (a * powersOfTen[k]).rounded()
+            // The nearest integer (ties to even) without a call to `round`: below 2^52, adding
+            // and removing 2^52 leaves no fraction bits. A tie cannot give back x either way.
+            m = (a * powersOfTen[k] + 4_503_599_627_370_496.0) - 4_503_599_627_370_496.0
             guard m < 1e15 else { return 0 }
             if m / powersOfTen[k] == a { break }
             k += 1
@@ -102,8 +104,7 @@ enum _ValueFormatting {
         var digits = UInt64(m)
         // The integer part's digits, then the point and max(k, 1) fraction digits.
         var integerDigits = 1
-        var integer = digits
-        for _ in 0..<k { integer /= 10 }
+        var integer = digits / UInt64(powersOfTen[k])
         while integer >= 10 {
             integerDigits += 1
             integer /= 10
