@@ -290,9 +290,7 @@ struct _CSVEncoder: Sendable {
     private func needsQuoting(_ buffer: StringBuffer, _ validity: ValidityBitmap) -> Bool {
         let special = buffer.bytes.withUnsafeBytes { raw -> Bool in
             guard let p = raw.baseAddress else { return false }
-            return _ByteScanning.firstIndex(of: dialect.delimiter, dialect.quote, 0x0A, in: p, from: 0, to: raw.count)
-                < raw.count
-                || _ByteScanning.firstIndex(of: 0x0D, in: p, from: 0, to: raw.count) < raw.count
+            return _ByteScanning.contains(dialect.delimiter, dialect.quote, 0x0A, 0x0D, in: p, from: 0, to: raw.count)
         }
         if special { return true }
         return buffer.bytes.withUnsafeBufferPointer { bytes in

@@ -46,6 +46,32 @@ enum _ByteScanning {
         return to
     }
 
+    /// Whether `p[from..<to]` holds a byte equal to `a`, `b`, `c` or `d`, in one pass.
+    @inline(__always)
+    static func contains(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, in p: UnsafeRawPointer, from: Int, to: Int)
+        -> Bool
+    {
+        var i = from
+        let ma = broadcast(a)
+        let mb = broadcast(b)
+        let mc = broadcast(c)
+        let md = broadcast(d)
+        while i + 8 <= to {
+            // SAFETY: i + 8 <= to, and p[from..<to] is readable.
+            let w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            if firstZeroByte(w ^ ma) | firstZeroByte(w ^ mb) | firstZeroByte(w ^ mc) | firstZeroByte(w ^ md) != 0 {
+                return true
+            }
+            i &+= 8
+        }
+        while i < to {
+            let x = p.load(fromByteOffset: i, as: UInt8.self)
+            if x == a || x == b || x == c || x == d { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Scalar twin of ``firstIndex(of:_:_:in:from:to:)``.
     static func firstIndexScalar(of a: UInt8, _ b: UInt8, _ c: UInt8, in p: UnsafeRawPointer, from: Int, to: Int) -> Int
     {

@@ -21,6 +21,9 @@ import Testing
                         let fast = _ByteScanning.firstIndex(of: 0x2C, 0x22, 0x0A, in: p, from: from, to: to)
                         let slow = _ByteScanning.firstIndexScalar(of: 0x2C, 0x22, 0x0A, in: p, from: from, to: to)
                         #expect(fast == slow)
+                        #expect(
+                            _ByteScanning.contains(0x2C, 0x22, 0x0A, 0x0D, in: p, from: from, to: to)
+                                == bytes[from..<to].contains { [0x2C, 0x22, 0x0A, 0x0D].contains($0) })
                         let one = _ByteScanning.firstIndex(of: 0x0D, in: p, from: from, to: to)
                         #expect(one == (bytes[from..<to].firstIndex(of: 0x0D) ?? to))
                         #expect(
