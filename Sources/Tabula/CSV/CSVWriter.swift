@@ -258,7 +258,7 @@ struct _CSVEncoder: Sendable {
         let rows = validity.count
         var null: [UInt8] = []
         appendNull(single: single, to: &null)
-        let capacity = 2 * buffer.bytes.count + rows * Swift.max(2, null.count)
+        let capacity = Swift.max(1, 2 * buffer.bytes.count + rows * Swift.max(2, null.count))
         var offsets = [Int](repeating: 0, count: rows + 1)
         let bytes = buffer.bytes.withUnsafeBytes { raw in
             buffer.offsets.withUnsafeBufferPointer { starts in
