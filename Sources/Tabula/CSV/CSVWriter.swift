@@ -353,15 +353,14 @@ struct _CSVEncoder: Sendable {
             return w
         }
         let n = text.count
-        let special = _ByteScanning.firstIndex(of: dialect.delimiter, quote, 0x0A, in: base, from: 0, to: n)
         let first = text[0]
         let last = text[n - 1]
         // A field starting with U+FEFF is quoted: at the start of the output it would be read
         // back as a byte-order mark and dropped.
         let startsWithBOM = n >= 3 && first == 0xEF && text[1] == 0xBB && text[2] == 0xBF
         let needsQuotes =
-            forceQuotes || special < n || first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
-            || startsWithBOM || _ByteScanning.firstIndex(of: 0x0D, in: base, from: 0, to: n) < n
+            forceQuotes || first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 || startsWithBOM
+            || _ByteScanning.contains(dialect.delimiter, quote, 0x0A, 0x0D, in: base, from: 0, to: n)
         if !needsQuotes {
             (p + w).copyMemory(from: base, byteCount: n)
             return w &+ n
