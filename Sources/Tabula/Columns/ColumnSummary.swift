@@ -366,6 +366,33 @@ public struct TableSummarizer {
     }
 
     /// The summaries, in column order.
+    /// The `k` values counted most often, most frequent first, ties in the order of their bytes
+    /// (as text min and max compare): one pass that keeps the best `k` so far, so a column of
+    /// a hundred thousand distinct values costs no sort and no `String` per value.
+    static func mostFrequent(_ k: Int, _ counts: _HashCounts, texts: StringBuffer) -> [(order: Int, count: Int)] {
+        var best: [(order: Int, count: Int)] = []
+        best.reserveCapacity(k + 1)
+        texts.bytes.withUnsafeBytes { raw in
+            func bytes(_ order: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: raw[texts.byteRange(order)])
+            }
+            func precedes(_ x: (order: Int, count: Int), _ y: (order: Int, count: Int)) -> Bool {
+                x.count != y.count ? x.count > y.count : _ByteScanning.compare(bytes(x.order), bytes(y.order)) < 0
+            }
+            counts.forEach { _, count, order in
+                let entry = (order: order, count: count)
+                if best.count == k {
+                    guard k > 0, count >= best[k - 1].count, precedes(entry, best[k - 1]) else { return }
+                    best.removeLast()
+                }
+                var i = best.count
+                while i > 0 && precedes(entry, best[i - 1]) { i -= 1 }
+                best.insert(entry, at: i)
+            }
+        }
+        return best
+    }
+
     public func summaries() -> [ColumnSummary] {
         accumulators.map { box in
             let a = box.a
@@ -404,10 +431,9 @@ public struct TableSummarizer {
             } else {
                 s.minimum = a.minBytes.map { String(decoding: $0, as: UTF8.self) }
                 s.maximum = a.maxBytes.map { String(decoding: $0, as: UTF8.self) }
-                var top: [(value: String, count: Int)] = []
-                a.counts.forEach { _, count, order in top.append((a.firstTexts[order], count)) }
-                s.topValues = top.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
-                    .prefix(3).map { $0 }
+                s.topValues = Self.mostFrequent(3, a.counts, texts: a.firstTexts).map {
+                    (a.firstTexts[$0.order], $0.count)
+                }
                 s.areTopValuesApproximate = a.frequenciesCapped
             }
             return s

@@ -90,17 +90,42 @@ struct _HashCounts: Sendable {
     /// insertion numbers renumbered `0..<k` in their old order, and for each new number the
     /// old one.
     func keepingMostFrequent(_ k: Int) -> (table: _HashCounts, oldOrders: [Int]) {
-        var entries: [(key: UInt64, count: Int, order: Int)] = []
-        entries.reserveCapacity(count)
-        forEach { entries.append(($0, $1, $2)) }
-        let kept = entries.sorted { $0.count != $1.count ? $0.count > $1.count : $0.order < $1.order }
-            .prefix(k).sorted { $0.order < $1.order }
-        var table = _HashCounts()
-        for (i, entry) in kept.enumerated() {
-            _ = withUnsafePointer(to: entry.key) { table.add(UnsafeBufferPointer(start: $0, count: 1), limit: Int.max) }
-            table.setCount(of: entry.key, to: entry.count, order: i)
+        guard k > 0 else { return (_HashCounts(), []) }
+        // Each entry by its insertion number (numbers are 0..<count, each used once).
+        var byOrder = [Slot](repeating: Slot(key: 0, count: 0), count: count)
+        forEach { key, n, order in byOrder[order] = Slot(key: key, count: n) }
+        // The k-th highest count, without sorting: small counts (most) in a histogram, the
+        // rest sorted.
+        var threshold = 0
+        if count > k {
+            var small = [Int](repeating: 0, count: 1024)
+            var large: [Int] = []
+            for e in byOrder {
+                if e.count < small.count { small[e.count] += 1 } else { large.append(e.count) }
+            }
+            if large.count >= k {
+                large.sort(by: >)
+                threshold = large[k - 1]
+            } else {
+                var needed = k - large.count
+                threshold = small.count - 1
+                while threshold > 0 && small[threshold] < needed {
+                    needed -= small[threshold]
+                    threshold -= 1
+                }
+            }
         }
-        return (table, kept.map(\.order))
+        // Every count above the threshold, and the earliest of those at it while there is room.
+        var room = k - byOrder.reduce(0) { $0 + ($1.count > threshold ? 1 : 0) }
+        var table = _HashCounts()
+        var oldOrders: [Int] = []
+        for (order, e) in byOrder.enumerated() where e.count > threshold || (e.count == threshold && room > 0) {
+            if e.count == threshold { room -= 1 }
+            _ = withUnsafePointer(to: e.key) { table.add(UnsafeBufferPointer(start: $0, count: 1), limit: Int.max) }
+            table.setCount(of: e.key, to: e.count, order: oldOrders.count)
+            oldOrders.append(order)
+        }
+        return (table, oldOrders)
     }
 
     private mutating func setCount(of key: UInt64, to n: Int, order: Int) {

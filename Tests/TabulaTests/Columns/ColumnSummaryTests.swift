@@ -86,7 +86,9 @@ import Testing
         let byBytes = present.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         #expect(t.minimum == byBytes.first)
         #expect(t.maximum == byBytes.last)
-        let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
+        let top = counts.sorted {
+            $0.value != $1.value ? $0.value > $1.value : Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8)
+        }.prefix(3)
         #expect(t.topValues.map(\.value) == top.map(\.key))
         #expect(t.topValues.map(\.count) == top.map(\.value))
         #expect(!t.areTopValuesApproximate)
@@ -166,6 +168,29 @@ import Testing
     }
 
     /// Exactly at the limit, the count stays exact.
+    /// Ties among the most frequent values go by their bytes, whatever order and chunks the
+    /// values come in: `e` + U+0301 (65 CC 81) before `f` before the precomposed `é` (C3 A9),
+    /// though `String` holds the two spellings of é equal.
+    @Test(arguments: [1, 2, 3, 4])
+    func topValuesBreakTiesByBytes(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        var values: [String] = Array(repeating: "z", count: 5) + ["c", "q", "r"]
+        for tied in ["\u{E9}", "e\u{301}", "f", "g"] { values += Array(repeating: tied, count: 3) }
+        values.shuffle(using: &rng)
+        var summarizer = TableSummarizer()
+        var start = 0
+        while start < values.count {
+            let end = min(values.count, start + Int.random(in: 1...6, using: &rng))
+            summarizer.add(
+                try DataFrame(columns: [AnyColumn(Column<String>(name: "t", contents: values[start..<end].map { $0 }))])
+            )
+            start = end
+        }
+        let top = try #require(summarizer.summaries().first).topValues
+        #expect(top.map { Array($0.value.utf8) } == [Array("z".utf8), Array("e\u{301}".utf8), Array("f".utf8)])
+        #expect(top.map(\.count) == [5, 3, 3])
+    }
+
     @Test func distinctAtTheLimitIsExact() throws {
         let limit = TableSummarizer.exactDistinctLimit
         var summarizer = TableSummarizer()
