@@ -120,41 +120,85 @@ enum _ByteScanning {
     }
 
     /// The length of the valid UTF-8 prefix of `b`, or `nil` when all of `b` is valid.
+    ///
+    /// ASCII is skipped 32 bytes at a time (then 8, landing on the first byte ≥ 0x80), and a
+    /// two-byte sequence (Latin, Greek, Cyrillic…) is checked without the general decoder.
     static func firstInvalidUTF8(_ b: UnsafeRawBufferPointer) -> Int? {
-        var i = 0
+        guard let p = b.baseAddress else { return nil }
         let n = b.count
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
         while i < n {
-            let c = b[i]
+            var c = p.load(fromByteOffset: i, as: UInt8.self)
             if c < 0x80 {
-                i += 1
-                // Runs of ASCII sixteen, then eight bytes at a time.
-                while i + 16 <= n
-                    && (b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                        | b.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) & 0x8080_8080_8080_8080 == 0
-                {
-                    i += 16
+                // SAFETY: every load below is inside p[i..<n] by its loop's condition.
+                while i &+ 32 <= n {
+                    let w =
+                        p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        | p.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
+                        | p.loadUnaligned(fromByteOffset: i &+ 16, as: UInt64.self)
+                        | p.loadUnaligned(fromByteOffset: i &+ 24, as: UInt64.self)
+                    if w & high != 0 { break }
+                    i &+= 32
                 }
-                while i + 8 <= n && b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    i += 8
+                while i &+ 8 <= n {
+                    let w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) & high
+                    if w != 0 {
+                        i &+= w.trailingZeroBitCount &>> 3
+                        break
+                    }
+                    i &+= 8
                 }
+                while i < n && p.load(fromByteOffset: i, as: UInt8.self) < 0x80 { i &+= 1 }
+                if i == n { return nil }
+                c = p.load(fromByteOffset: i, as: UInt8.self)
+            }
+            if c >= 0xC2 && c <= 0xDF {
+                guard i &+ 1 < n, p.load(fromByteOffset: i &+ 1, as: UInt8.self) & 0xC0 == 0x80 else { return i }
+                i &+= 2
                 continue
             }
-            let length: Int
-            var minimum: UInt32
-            var scalar: UInt32
-            switch c {
-            case 0xC2...0xDF: length = 2; scalar = UInt32(c & 0x1F); minimum = 0x80
-            case 0xE0...0xEF: length = 3; scalar = UInt32(c & 0x0F); minimum = 0x800
-            case 0xF0...0xF4: length = 4; scalar = UInt32(c & 0x07); minimum = 0x10000
-            default: return i
+            guard let length = sequenceLength(p, at: i, count: n) else { return i }
+            i &+= length
+        }
+        return nil
+    }
+
+    /// The length of the valid sequence of two to four bytes that starts at `p[i]` (a byte
+    /// ≥ 0x80), or `nil`: a stray continuation byte, an overlong form, a surrogate, past
+    /// U+10FFFF, or cut short by the end.
+    @inline(__always)
+    private static func sequenceLength(_ p: UnsafeRawPointer, at i: Int, count n: Int) -> Int? {
+        let c = p.load(fromByteOffset: i, as: UInt8.self)
+        let length: Int
+        var minimum: UInt32
+        var scalar: UInt32
+        switch c {
+        case 0xC2...0xDF: length = 2; scalar = UInt32(c & 0x1F); minimum = 0x80
+        case 0xE0...0xEF: length = 3; scalar = UInt32(c & 0x0F); minimum = 0x800
+        case 0xF0...0xF4: length = 4; scalar = UInt32(c & 0x07); minimum = 0x10000
+        default: return nil
+        }
+        guard i + length <= n else { return nil }
+        for k in 1..<length {
+            let cc = p.load(fromByteOffset: i + k, as: UInt8.self)
+            guard cc & 0xC0 == 0x80 else { return nil }
+            scalar = scalar << 6 | UInt32(cc & 0x3F)
+        }
+        if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return nil }
+        return length
+    }
+
+    /// Scalar twin of ``firstInvalidUTF8(_:)``: one byte or one sequence at a time.
+    static func firstInvalidUTF8Scalar(_ b: UnsafeRawBufferPointer) -> Int? {
+        guard let p = b.baseAddress else { return nil }
+        var i = 0
+        while i < b.count {
+            if p.load(fromByteOffset: i, as: UInt8.self) < 0x80 {
+                i += 1
+                continue
             }
-            guard i + length <= n else { return i }
-            for k in 1..<length {
-                let cc = b[i + k]
-                guard cc & 0xC0 == 0x80 else { return i }
-                scalar = scalar << 6 | UInt32(cc & 0x3F)
-            }
-            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
+            guard let length = sequenceLength(p, at: i, count: b.count) else { return i }
             i += length
         }
         return nil

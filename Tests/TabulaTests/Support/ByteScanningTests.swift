@@ -64,4 +64,48 @@ import Testing
         #expect(check([0xC0, 0x80]) == 0)  // overlong
         #expect(check([0xED, 0xA0, 0x80]) == 0)  // surrogate
     }
+
+    /// The word-at-a-time validator against its scalar twin and against the standard library's
+    /// decoder, on text mixing ASCII runs of every length with sequences of one to four bytes,
+    /// then with one byte changed, cut or inserted anywhere.
+    @Test(arguments: [1, 2, 3, 4, 5, 6])
+    func utf8ValidationAgreesWithItsTwinAndTheStandardLibrary(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        let pieces: [[UInt8]] = ["a", "é", "ß", "Ω", "ж", "日", "€", "\u{FFFD}", "🎉", "\u{10FFFF}"].map {
+            Array($0.utf8)
+        }
+        let bad: [UInt8] = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
+        for _ in 0..<400 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &rng) {
+                if Bool.random(using: &rng) {
+                    bytes += Array(
+                        repeating: UInt8.random(in: 0x20...0x7E, using: &rng),
+                        count: Int.random(in: 0...70, using: &rng))
+                } else {
+                    bytes += pieces.randomElement(using: &rng)!
+                }
+            }
+            var variants = [bytes]
+            if !bytes.isEmpty {
+                var changed = bytes
+                changed[Int.random(in: 0..<bytes.count, using: &rng)] = bad.randomElement(using: &rng)!
+                variants.append(changed)
+                variants.append(Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &rng))))
+                var inserted = bytes
+                inserted.insert(bad.randomElement(using: &rng)!, at: Int.random(in: 0...bytes.count, using: &rng))
+                variants.append(inserted)
+            }
+            for v in variants {
+                let fast = v.withUnsafeBytes { _ByteScanning.firstInvalidUTF8($0) }
+                let scalar = v.withUnsafeBytes { _ByteScanning.firstInvalidUTF8Scalar($0) }
+                #expect(fast == scalar, "\(v)")
+                #expect((fast == nil) == (String(validating: v, as: UTF8.self) != nil), "\(v)")
+                if let fast {
+                    // The prefix before the first bad byte is valid.
+                    #expect(String(validating: v[..<fast], as: UTF8.self) != nil, "\(v)")
+                }
+            }
+        }
+    }
 }
