@@ -132,17 +132,21 @@ public struct TableSummarizer {
         }
         let buffer = text.buffer
         let allValid = validity.allValid
-        var rows: [Int] = []  // the row of each hash, when some rows are null
-        let hashes = [UInt64](unsafeUninitializedCapacity: column.count - validity.nullCount) { out, written in
+        let valid = column.count - validity.nullCount
+        // The row of each hash, when some rows are null (filled with the hashes).
+        var rows = [Int](unsafeUninitializedCapacity: allValid ? 0 : valid) { _, n in n = allValid ? 0 : valid }
+        let hashes = [UInt64](unsafeUninitializedCapacity: valid) { out, written in
             buffer.bytes.withUnsafeBytes { raw in
                 buffer.offsets.withUnsafeBufferPointer { offsets in
-                    for row in 0..<column.count where allValid || validity[row] {
-                        // SAFETY: offsets are ascending and end at bytes.count (StringBuffer
-                        // invariant); `out` has room for every valid row.
-                        out[written] = _Hash.bytes(
-                            UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]]))
-                        written += 1
-                        if !allValid { rows.append(row) }
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        for row in 0..<column.count where allValid || validity[row] {
+                            // SAFETY: offsets are ascending and end at bytes.count (StringBuffer
+                            // invariant); `out` (and `rows`, when used) has room for every valid row.
+                            out[written] = _Hash.bytes(
+                                UnsafeRawBufferPointer(rebasing: raw[offsets[row]..<offsets[row + 1]]))
+                            if !allValid { rows[written] = row }
+                            written += 1
+                        }
                     }
                 }
             }
@@ -151,6 +155,7 @@ public struct TableSummarizer {
         var firstSeen: [Int] = []
         // Values counted by no slot (the table is capped) are compared for min and max each time.
         var uncounted: [Int] = []
+        if a.frequenciesCapped { uncounted.reserveCapacity(hashes.count) }
         // Once capped, no value is added: only those kept go on being counted.
         let limit = a.frequenciesCapped ? 0 : exactDistinctLimit
         hashes.withUnsafeBufferPointer { hashes in

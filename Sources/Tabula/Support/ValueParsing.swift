@@ -272,7 +272,13 @@ enum _ValueParsing {
     // MARK: Timestamp
 
     /// Parses the ISO 8601 forms described on ``Timestamp``.
-    static func parseTimestamp(_ input: UnsafeRawBufferPointer, lenient: Bool = false) -> Timestamp? {
+    ///
+    /// The common layout `YYYY-MM-DDTHH:MM:SS` (or with a space) is checked and read a word at a
+    /// time (``fixedDateTime(_:)``); any other goes through the byte-by-byte parse, as does
+    /// everything with `wordAtATime: false` (the twin the tests compare it with).
+    static func parseTimestamp(
+        _ input: UnsafeRawBufferPointer, lenient: Bool = false, wordAtATime: Bool = true
+    ) -> Timestamp? {
         let b = lenient ? trimSpaces(input) : input
         let n = b.count
         guard n >= 10 else { return nil }
@@ -287,38 +293,47 @@ enum _ValueParsing {
             }
             return v
         }
-        guard let year = digits(0, 4), b[4] == UInt8(ascii: "-"), let month = digits(5, 2),
-            b[7] == UInt8(ascii: "-"), let day = digits(8, 2)
-        else { return nil }
+        let year: Int
+        let month: Int
+        let day: Int
         var hour = 0
         var minute = 0
         var second = 0
         var micro = 0
         var i = 10
-        if i < n {
-            guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: " "), let h = digits(i + 1, 2),
-                i + 3 < n, b[i + 3] == UInt8(ascii: ":"), let m = digits(i + 4, 2)
+        if wordAtATime && n >= 19, let f = fixedDateTime(b.baseAddress!) {
+            (year, month, day, hour, minute, second) = f
+            i = 19
+        } else {
+            guard let y = digits(0, 4), b[4] == UInt8(ascii: "-"), let mo = digits(5, 2),
+                b[7] == UInt8(ascii: "-"), let d = digits(8, 2)
             else { return nil }
-            hour = h
-            minute = m
-            i += 6
-            if i < n && b[i] == UInt8(ascii: ":") {
-                guard let s = digits(i + 1, 2) else { return nil }
-                second = s
-                i += 3
-                if i < n && (b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",")) {
-                    i += 1
-                    var count = 0
-                    while i < n, isDigit(b[i]) {
-                        if count < 6 { micro = micro * 10 + Int(b[i] &- 0x30) }
-                        count += 1
-                        i += 1
-                    }
-                    // Up to nanoseconds; digits past the sixth are dropped (the text is kept).
-                    guard count >= 1 && count <= 9 else { return nil }
-                    for _ in min(count, 6)..<6 { micro *= 10 }
+            (year, month, day) = (y, mo, d)
+            if i < n {
+                guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: " "), let h = digits(i + 1, 2),
+                    i + 3 < n, b[i + 3] == UInt8(ascii: ":"), let m = digits(i + 4, 2)
+                else { return nil }
+                hour = h
+                minute = m
+                i += 6
+                if i < n && b[i] == UInt8(ascii: ":") {
+                    guard let s = digits(i + 1, 2) else { return nil }
+                    second = s
+                    i += 3
                 }
             }
+        }
+        if i == 19 && i < n && (b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",")) {
+            i += 1
+            var count = 0
+            while i < n, isDigit(b[i]) {
+                if count < 6 { micro = micro * 10 + Int(b[i] &- 0x30) }
+                count += 1
+                i += 1
+            }
+            // Up to nanoseconds; digits past the sixth are dropped (the text is kept).
+            guard count >= 1 && count <= 9 else { return nil }
+            for _ in min(count, 6)..<6 { micro *= 10 }
         }
         var offsetSeconds = 0
         if i < n {
@@ -346,6 +361,44 @@ enum _ValueParsing {
         else { return nil }
         t.microsecondsSinceEpoch -= Int64(offsetSeconds) * 1_000_000
         return t
+    }
+
+    /// Year, month, day, hour, minute and second of `p[0..<19]` when it is laid out as
+    /// `YYYY-MM-DDTHH:MM:SS` (or with a space for the `T`), else `nil`: the digits and
+    /// separators of two 8-byte words checked at once, the digits then read from the lanes.
+    ///
+    /// - Precondition: `p[0..<19]` is readable.
+    @inline(__always)
+    static func fixedDateTime(_ p: UnsafeRawPointer) -> (Int, Int, Int, Int, Int, Int)? {
+        // Lane k is byte k. "YYYY-MM-": digits in lanes 0-3, 5, 6; "-" in 4 and 7.
+        // "HH:MM:SS" (bytes 11-18): digits in lanes 0, 1, 3, 4, 6, 7; ":" in 2 and 5.
+        let dateDigits: UInt64 = 0x00FF_FF00_FFFF_FFFF
+        let timeDigits: UInt64 = 0xFFFF_00FF_FF00_FFFF
+        let date = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+        let time = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 11, as: UInt64.self))
+        guard date & ~dateDigits == 0x2D00_002D_0000_0000, time & ~timeDigits == 0x0000_3A00_003A_0000 else {
+            return nil
+        }
+        // A digit byte XOR "0" is 0-9; adding 0x76 sets a lane's high bit exactly when it was
+        // above 9 (a lane with the high bit set already is caught by the OR).
+        let d = (date ^ 0x3030_3030_3030_3030) & dateDigits
+        let t = (time ^ 0x3030_3030_3030_3030) & timeDigits
+        let high: UInt64 = 0x8080_8080_8080_8080
+        guard (d | (d &+ (0x7676_7676_7676_7676 & dateDigits))) & high == 0,
+            (t | (t &+ (0x7676_7676_7676_7676 & timeDigits))) & high == 0
+        else { return nil }
+        let d8 = p.load(fromByteOffset: 8, as: UInt8.self) &- 0x30
+        let d9 = p.load(fromByteOffset: 9, as: UInt8.self) &- 0x30
+        let separator = p.load(fromByteOffset: 10, as: UInt8.self)
+        guard d8 < 10, d9 < 10, separator == UInt8(ascii: "T") || separator == UInt8(ascii: " ") else { return nil }
+        @inline(__always) func lane(_ w: UInt64, _ k: Int) -> Int {
+            Int(truncatingIfNeeded: (w &>> UInt64(k &* 8)) & 0xFF)
+        }
+        let year = lane(d, 0) &* 1000 &+ lane(d, 1) &* 100 &+ lane(d, 2) &* 10 &+ lane(d, 3)
+        return (
+            year, lane(d, 5) &* 10 &+ lane(d, 6), Int(d8) &* 10 &+ Int(d9),
+            lane(t, 0) &* 10 &+ lane(t, 1), lane(t, 3) &* 10 &+ lane(t, 4), lane(t, 6) &* 10 &+ lane(t, 7)
+        )
     }
 
     static func trimSpaces(_ b: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {

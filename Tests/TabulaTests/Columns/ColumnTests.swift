@@ -1,3 +1,4 @@
+import TabulaTestSupport
 import Testing
 
 @testable import Tabula
@@ -122,6 +123,55 @@ import Testing
         #expect(Timestamp.daysFromCivil(2000, 3, 1) == 11_017)
         #expect(Timestamp.daysFromCivil(1, 1, 1) == -719_162)
         #expect(Timestamp.isLeapYear(-4) && !Timestamp.isLeapYear(-1) && !Timestamp.isLeapYear(1900))
+    }
+
+    /// The word-at-a-time reading of `YYYY-MM-DDTHH:MM:SS` gives what the byte-by-byte parse
+    /// gives (the same instant, or nil), on valid timestamps of every shape and on copies with
+    /// one byte changed (digits, separators, bytes ≥ 0x80) or cut, strict and lenient.
+    @Test(arguments: [1, 2, 3])
+    func wordAtATimeAgreesWithTheByteParse(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let replacements: [UInt8] = Array("0123456789-:T Z+.,/".utf8) + [0x00, 0x7F, 0x80, 0xB0, 0xFF]
+        var accepted = 0
+        for _ in 0..<4000 {
+            let year = Int.random(in: 0...9999, using: &rng)
+            var text =
+                "\(String(repeating: "0", count: 4 - String(year).count))\(year)-\(two(Int.random(in: 0...13, using: &rng)))"
+            text += "-\(two(Int.random(in: 0...32, using: &rng)))"
+            text += ["T", " "].randomElement(using: &rng)!
+            text += "\(two(Int.random(in: 0...24, using: &rng))):\(two(Int.random(in: 0...60, using: &rng)))"
+            if Int.random(in: 0..<8, using: &rng) != 0 { text += ":\(two(Int.random(in: 0...61, using: &rng)))" }
+            text += ["", "", ".5", ".123456", ",1234567", "Z", "+02:00", "-0530", ".25Z"].randomElement(using: &rng)!
+            var bytes = Array(text.utf8)
+            var variants = [bytes]
+            let k = Int.random(in: 0..<bytes.count, using: &rng)
+            bytes[k] = replacements.randomElement(using: &rng)!
+            variants.append(bytes)
+            variants.append(Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &rng))))
+            variants.append(Array(" \(text)\t".utf8))
+            for v in variants {
+                for lenient in [false, true] {
+                    let fast = v.withUnsafeBytes { _ValueParsing.parseTimestamp($0, lenient: lenient) }
+                    let slow = v.withUnsafeBytes {
+                        _ValueParsing.parseTimestamp($0, lenient: lenient, wordAtATime: false)
+                    }
+                    #expect(fast == slow, "\(v) lenient \(lenient)")
+                    if fast != nil { accepted += 1 }
+                }
+            }
+        }
+        #expect(accepted > 4000, "most generated timestamps are valid: \(accepted)")
+        // The word-at-a-time path is taken (the comparison above would pass without it).
+        for (text, fields) in [
+            ("2026-06-03T10:35:57", [2026, 6, 3, 10, 35, 57]), ("0001-12-31 23:59:60.5Z", [1, 12, 31, 23, 59, 60]),
+        ] {
+            let f = Array(text.utf8).withUnsafeBytes { _ValueParsing.fixedDateTime($0.baseAddress!) }
+            #expect(f.map { [$0.0, $0.1, $0.2, $0.3, $0.4, $0.5] } == fields, "\(text)")
+        }
+        for text in ["2026-06-03T10:35+01:00", "2026/06/03T10:35:57", "2026-06-03T10:3a:57", "2026-06-03_10:35:57"] {
+            #expect(Array(text.utf8).withUnsafeBytes { _ValueParsing.fixedDateTime($0.baseAddress!) } == nil, "\(text)")
+        }
     }
 
     /// Fractions of up to nine digits (pandas writes nanoseconds) parse, kept to microseconds;
