@@ -4,7 +4,8 @@
     import Darwin
 #endif
 
-/// Word-at-a-time (SWAR) byte search: the tokenizer's inner loop.
+/// Word-at-a-time byte search: sixteen bytes compared at once (`SIMD16`), then eight (SWAR),
+/// then one; the tokenizer's and the writer's inner loops.
 ///
 /// Each function has a scalar twin with the same contract; tests compare them on random input.
 enum _ByteScanning {
@@ -20,12 +21,29 @@ enum _ByteScanning {
         (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
     }
 
+    /// The first lane set in a 16-lane byte mask (lanes 0x00 or 0xFF) seen as two words, lane 0
+    /// lowest; at least one lane is set.
+    @inline(__always)
+    static func firstLane(_ hits: SIMD2<UInt64>) -> Int {
+        let low = UInt64(littleEndian: hits[0])
+        return low != 0
+            ? low.trailingZeroBitCount &>> 3 : 8 &+ UInt64(littleEndian: hits[1]).trailingZeroBitCount &>> 3
+    }
+
     /// The index of the first byte in `p[from..<to]` equal to `a`, `b` or `c`, or `to`.
     ///
     /// - Precondition: `p[from..<to]` is readable.
     @inline(__always)
     static func firstIndex(of a: UInt8, _ b: UInt8, _ c: UInt8, in p: UnsafeRawPointer, from: Int, to: Int) -> Int {
         var i = from
+        let (va, vb, vc) = (SIMD16<UInt8>(repeating: a), SIMD16<UInt8>(repeating: b), SIMD16<UInt8>(repeating: c))
+        while i &+ 16 <= to {
+            // SAFETY: i + 16 <= to, and p[from..<to] is readable.
+            let v = (p + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            let hits = unsafeBitCast((v .== va) .| (v .== vb) .| (v .== vc), to: SIMD2<UInt64>.self)
+            if hits[0] | hits[1] != 0 { return i &+ firstLane(hits) }
+            i &+= 16
+        }
         let ma = broadcast(a)
         let mb = broadcast(b)
         let mc = broadcast(c)
@@ -52,6 +70,17 @@ enum _ByteScanning {
         -> Bool
     {
         var i = from
+        let (va, vb, vc, vd) = (
+            SIMD16<UInt8>(repeating: a), SIMD16<UInt8>(repeating: b), SIMD16<UInt8>(repeating: c),
+            SIMD16<UInt8>(repeating: d)
+        )
+        while i &+ 16 <= to {
+            // SAFETY: i + 16 <= to, and p[from..<to] is readable.
+            let v = (p + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            let hits = unsafeBitCast((v .== va) .| (v .== vb) .| (v .== vc) .| (v .== vd), to: SIMD2<UInt64>.self)
+            if hits[0] | hits[1] != 0 { return true }
+            i &+= 16
+        }
         let ma = broadcast(a)
         let mb = broadcast(b)
         let mc = broadcast(c)
@@ -88,6 +117,13 @@ enum _ByteScanning {
     @inline(__always)
     static func firstIndex(of a: UInt8, in p: UnsafeRawPointer, from: Int, to: Int) -> Int {
         var i = from
+        let va = SIMD16<UInt8>(repeating: a)
+        while i &+ 16 <= to {
+            // SAFETY: i + 16 <= to, and p[from..<to] is readable.
+            let hits = unsafeBitCast((p + i).loadUnaligned(as: SIMD16<UInt8>.self) .== va, to: SIMD2<UInt64>.self)
+            if hits[0] | hits[1] != 0 { return i &+ firstLane(hits) }
+            i &+= 16
+        }
         let ma = broadcast(a)
         while i + 8 <= to {
             // SAFETY: i + 8 <= to, and p[from..<to] is readable.
