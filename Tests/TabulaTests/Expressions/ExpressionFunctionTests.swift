@@ -54,6 +54,53 @@ import Testing
         #expect(mapped > 300, "most two-byte letters map through the table (\(mapped))")
     }
 
+    /// A column whose scalars all keep their UTF-8 length is changed in one pass (eight ASCII
+    /// bytes at a time): the same text as Swift's `uppercased()` and `lowercased()`, null rows
+    /// kept null; a column with a scalar that changes length (`ß`, `ﬁ`) or a three-byte one
+    /// goes row by row, with the same result.
+    @Test(arguments: [1, 2, 3])
+    func wholeColumnCaseChangeAgreesWithSwift(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let ascii = Array("azAZ@[`{09 -_~\u{7F}\t".utf8).map { String(UnicodeScalar($0)) }
+        let twoByte = ["ä", "Ö", "ÿ", "Σ", "ω", "Ж", "я", "µ", "ǅ", "©"]
+        for longer in [nil, "ß", "€", "ﬁ", "😀"] {
+            var values: [String?] = []
+            for _ in 0..<300 {
+                if Int.random(in: 0..<10, using: &rng) == 0 {
+                    values.append(nil)
+                    continue
+                }
+                var text = ""
+                for _ in 0..<Int.random(in: 0...40, using: &rng) {
+                    text +=
+                        Int.random(in: 0..<8, using: &rng) == 0
+                        ? twoByte.randomElement(using: &rng)! : ascii.randomElement(using: &rng)!
+                }
+                values.append(text)
+            }
+            if let longer { values[Int.random(in: 0..<values.count, using: &rng)] = "x\(longer)y" }
+            let column = Column<String>(name: "s", contents: values)
+            let frame = try DataFrame(columns: [AnyColumn(column)])
+            for upper in [true, false] {
+                let expected = values.map { $0.map { upper ? $0.uppercased() : $0.lowercased() } }
+                #expect(try texts(upper ? "upper(s)" : "lower(s)", in: frame) == expected)
+                let whole = _StringFunctions.changeCaseKeepingLengths(
+                    _StringRows(.column(column)), upper: upper, count: values.count, validity: column.validity)
+                // Only a column with a scalar of three or four bytes, or one whose mapping is not one
+                // two-byte scalar (`ß` → `SS` in upper case), goes row by row.
+                let keepsLength = longer.map { l in
+                    let m = upper ? l.uppercased() : l.lowercased()
+                    return l.utf8.count == 2 && m.unicodeScalars.count == 1 && m.utf8.count == 2
+                }
+                #expect((whole == nil) == (keepsLength == false), "\(longer ?? "none") upper \(upper)")
+                if let whole {
+                    #expect(whole.map { $0 } == expected)
+                    #expect(whole.validity == column.validity)
+                }
+            }
+        }
+    }
+
     @Test func lenCountsCharactersAsSwiftDoes() throws {
         #expect(try value("len(\"\")") == "0")
         #expect(try value("len(\"héllo\")") == "5")

@@ -21,7 +21,9 @@ enum _StringFunctions {
         switch f {
         case .upper, .lower:
             let (s, upper) = (strings(0), f == .upper)
-            text = mapToStrings(count, validity) { i, out in changeCase(s[i], upper: upper, into: &out) }
+            text =
+                changeCaseKeepingLengths(s, upper: upper, count: count, validity: validity)
+                ?? mapToStrings(count, validity) { i, out in changeCase(s[i], upper: upper, into: &out) }
         case .trim:
             let s = strings(0)
             text = mapToStrings(count, validity) { i, out in trim(s[i], into: &out) }
@@ -84,6 +86,75 @@ enum _StringFunctions {
         for i in 0..<count where validity?[i] ?? true { out[i] = body(i) }
         return Column(
             name: "", buffer: PrimitiveBuffer(out), validity: validity ?? ValidityBitmap(repeating: true, count: count))
+    }
+
+    /// `upper` or `lower` of a whole column in one pass, when every scalar maps to one of the
+    /// same UTF-8 length (ASCII letters; two-byte scalars the case table maps): the bytes are
+    /// changed as they are copied, eight ASCII bytes at a time, and the column's offsets are
+    /// shared. `nil` (nothing done) for a constant, a null row holding bytes, or any scalar
+    /// that needs the row-by-row path (`ß` → `SS`, three- and four-byte scalars).
+    static func changeCaseKeepingLengths(_ s: _StringRows, upper: Bool, count: Int, validity: ValidityBitmap?)
+        -> Column<String>?
+    {
+        guard let offsets = s.offsets, offsets.count == count + 1, offsets.first == 0 else { return nil }
+        if let validity, validity.nullCount > 0 {
+            for i in 0..<count where !validity[i] && offsets[i] != offsets[i + 1] { return nil }
+        }
+        let n = offsets[count]
+        let (first, delta): (UInt8, Int8) = upper ? (UInt8(ascii: "a"), -32) : (UInt8(ascii: "A"), 32)
+        // Per lane: the high bit is set from `first` on, and from `first + 26` on.
+        let fromFirst = _ByteScanning.broadcast(0x80 &- first)
+        let pastLast = _ByteScanning.broadcast(0x80 &- (first &+ 26))
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var mapped = true
+        let table = upper ? twoByteUppercase : twoByteLowercase
+        let bytes = [UInt8](unsafeUninitializedCapacity: n) { out, initialized in
+            s.bytes.withUnsafeBufferPointer { src in
+                table.withUnsafeBufferPointer { table in
+                    guard let from = src.baseAddress, let to = out.baseAddress else { return }
+                    var i = 0
+                    while i < n {
+                        // SAFETY: i + 8 <= n <= src.count == out's capacity.
+                        while i &+ 8 <= n {
+                            let w = UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self)
+                            if w & high != 0 { break }
+                            // ASCII only, so no lane carries into the next: letters are the lanes at
+                            // or past `first` and not past `first + 25`; 0x80 >> 2 is the 0x20 between cases.
+                            let letters = (w &+ fromFirst) & ~(w &+ pastLast) & high
+                            let changed = upper ? w &- (letters &>> 2) : w &+ (letters &>> 2)
+                            UnsafeMutableRawPointer(to + i).storeBytes(of: changed, as: UInt64.self)
+                            i &+= 8
+                        }
+                        guard i < n else { break }
+                        let b = from[i]
+                        if b < 0x80 {
+                            to[i] = b &- first < 26 ? b &+ UInt8(bitPattern: delta) : b
+                            i &+= 1
+                            continue
+                        }
+                        // Rows are valid UTF-8, so a two-byte sequence never crosses into the next row.
+                        guard b >= 0xC2, b <= 0xDF, i &+ 1 < n, from[i &+ 1] & 0xC0 == 0x80 else {
+                            mapped = false
+                            return
+                        }
+                        let m = table[(Int(b & 0x1F) << 6 | Int(from[i &+ 1] & 0x3F)) &- 0x80]
+                        guard m != 0 else {
+                            mapped = false
+                            return
+                        }
+                        to[i] = 0xC0 | UInt8(truncatingIfNeeded: m >> 6)
+                        to[i &+ 1] = 0x80 | UInt8(truncatingIfNeeded: m & 0x3F)
+                        i &+= 2
+                    }
+                }
+            }
+            // All or nothing: bytes are plain integers, so an unfinished buffer is discarded as empty.
+            initialized = mapped ? n : 0
+        }
+        guard mapped else { return nil }
+        return Column(
+            name: "", buffer: StringBuffer(bytes: bytes, offsets: offsets),
+            validity: validity ?? ValidityBitmap(repeating: true, count: count))
     }
 
     static func changeCase(_ bytes: ArraySlice<UInt8>, upper: Bool, into out: inout _StringBuilder) {
