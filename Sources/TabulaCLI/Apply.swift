@@ -3,23 +3,30 @@ import Tabula
 
 struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read a table, transform its columns with expressions, write it: pandas' read → apply → write.",
+        abstract: "Transform columns with expressions: pandas' read → apply → write.",
         discussion: """
-            Each -e is 'name = expression'; they run in order, and a later one sees the earlier
-            results. Columns no expression touches are written back exactly as read. Streams
-            chunk by chunk in bounded memory. See Docs/expressions.md for the language.
+            Each -e is 'name = expression'; they run in order, and a later one sees the
+            earlier results. Columns no expression touches are written back exactly as
+            read. Streams chunk by chunk in bounded memory. See Docs/expressions.md for the
+            language.
 
             Steps run in this order: -e assignments, --where, --select, --sort, --limit.
-            Everything but --sort streams; --sort holds the table (or, with --limit, only the
-            first rows) in memory, within --memory-limit.
+            Everything but --sort streams; --sort holds the table (or, with --limit, only
+            the first rows) in memory, within --memory-limit.
 
             Examples:
-              tabula apply SampleData/sales.csv -e 'amount = amount * 2' -e 'user = upper(user)' -o out.csv
-              tabula apply SampleData/sales.csv.gz -e 'total = qty * unit_price' --where 'paid' -o paid.jsonl
-              tabula apply SampleData/sales.csv --where 'city = "Paris"' --select order_id,amount -o -
-              cat SampleData/sales.csv | tabula apply - -e 'qty = coalesce(qty, 0)' -o - --to jsonl
-              tabula apply SampleData/sales.csv -e 'total = qty * unit_price' --sort=-total --limit 3 -o -
-              tabula apply 'logs/*.csv.gz' -e 'amount = amount * 2' --out-dir doubled/   # many files at once
+              tabula apply SampleData/sales.csv -e 'amount = amount * 2' \\
+                  -e 'user = upper(user)' -o out.csv
+              tabula apply SampleData/sales.csv.gz -e 'total = qty * unit_price' \\
+                  --where 'paid' -o paid.jsonl
+              tabula apply SampleData/sales.csv --where 'city = "Paris"' \\
+                  --select order_id,amount -o -
+              cat SampleData/sales.csv | tabula apply - -e 'qty = coalesce(qty, 0)' -o - \\
+                  --to jsonl
+              tabula apply SampleData/sales.csv -e 'total = qty * unit_price' \\
+                  --sort=-total --limit 3 -o -
+              # many files at once
+              tabula apply 'logs/*.csv.gz' -e 'amount = amount * 2' --out-dir doubled/
             """)
 
     @Argument(

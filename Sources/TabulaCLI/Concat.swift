@@ -3,15 +3,16 @@ import Tabula
 
 struct Concat: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Join several tables into one, one after the other: columns matched by name.",
+        abstract: "Stack tables one after the other, their columns matched by name.",
         discussion: """
-            Columns come in the order they first appear; a column a file lacks is null (empty)
-            in its rows. Files may differ in format and compression. Streams in bounded memory,
-            one file at a time.
+            Columns come in the order they first appear; a column a file lacks is null
+            (empty) in its rows. Files may differ in format and compression. Streams in
+            bounded memory, one file at a time.
 
-            CSV and TSV output keeps every field's text exactly as read, so types never need to
-            agree. JSON output settles one type per column over all files (Int64 and Double
-            widen to Double, other mixes to String), which reads the inputs twice.
+            CSV and TSV output keeps every field's text exactly as read, so types never
+            need to agree. JSON output settles one type per column over all files (Int64
+            and Double widen to Double, other mixes to String), which reads the inputs
+            twice.
 
             --skip applies to each file, --limit to the whole output.
 

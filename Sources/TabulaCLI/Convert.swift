@@ -9,15 +9,18 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert a table between CSV, TSV, JSON Lines and JSON, plain or gzip.",
         discussion: """
-            Formats come from the file names (or --from / --to); gzip input is detected from its
-            bytes. Streams in bounded memory. Columns are written back exactly as read.
+            Formats come from the file names (or --from / --to); gzip input is detected
+            from its bytes. Streams in bounded memory. Columns are written back exactly as
+            read.
 
             Examples:
               tabula convert SampleData/sales.csv.gz -o sales.csv
               tabula convert SampleData/sales.csv -o sales.jsonl.gz --level 9
               tabula convert SampleData/inventory.tsv -o - --to csv
-              tabula convert SampleData/sales.csv -o sales.jsonl --no-infer   # every value a JSON string
-              tabula convert 'logs/*.csv.gz' --to jsonl --out-dir json/        # each file to json/NAME.jsonl
+              # every value a JSON string
+              tabula convert SampleData/sales.csv -o sales.jsonl --no-infer
+              # each file to json/NAME.jsonl
+              tabula convert 'logs/*.csv.gz' --to jsonl --out-dir json/
             """)
 
     @Argument(

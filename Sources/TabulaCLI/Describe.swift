@@ -3,11 +3,11 @@ import Tabula
 
 struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Summarise every column: count, nulls, distinct, min, max, mean, std, top values, histogram.",
+        abstract: "Summarise each column: nulls, distinct, min, max, mean, top values.",
         discussion: """
-            Streams the input in bounded memory. distinct is exact up to 100,000 values, then
-            estimated (marked ~). Histograms span min…max in 10 bins (from a sample of 65,536
-            values on larger inputs, marked *).
+            Streams the input in bounded memory. distinct is exact up to 100,000 values,
+            then estimated (marked ~). Histograms span min…max in 10 bins (from a sample of
+            65,536 values on larger inputs, marked *).
 
             Example:
               tabula describe SampleData/sales.csv

@@ -9,8 +9,8 @@ struct Head: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the first rows as a table with column types.",
         discussion: """
-            Reads only what it shows. Wide tables are elided in the middle to fit the terminal;
-            long values end in …, line breaks show as ↵, nulls as null.
+            Reads only what it shows. Wide tables are elided in the middle to fit the
+            terminal; long values end in …, line breaks show as ↵, nulls as null.
 
             Examples:
               tabula head SampleData/sales.csv

@@ -92,14 +92,16 @@ struct Sort: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sort a table by one or more columns (stable).",
         discussion: """
-            Keys: name (ascending), -name or name:desc (descending), comma-separated or repeated.
-            Write --by=-amount (with '=') when the first key starts with '-'. Nulls come last
-            in both directions unless --nulls-first; NaN sorts after every number. Strings
-            compare by their UTF-8 bytes (so 'Z' < 'a' < 'é'). Equal keys keep input order.
+            Keys: name (ascending), -name or name:desc (descending), comma-separated or
+            repeated. Write --by=-amount (with '=') when the first key starts with '-'.
+            Nulls come last in both directions unless --nulls-first; NaN sorts after every
+            number. Strings compare by their UTF-8 bytes (so 'Z' < 'a' < 'é'). Equal keys
+            keep input order.
 
-            Sorting needs the whole table in memory, held as typed columns; past --memory-limit
-            (default: half the machine's memory) it stops with an error. With --limit N only
-            the first N rows are kept while reading, so the memory is small whatever the input.
+            Sorting needs the whole table in memory, held as typed columns; past
+            --memory-limit (default: half the machine's memory) it stops with an error.
+            With --limit N only the first N rows are kept while reading, so the memory is
+            small whatever the input.
 
             Examples:
               tabula sort SampleData/sales.csv --by amount --descending -o by-amount.csv
@@ -148,19 +150,24 @@ struct Group: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Group rows by key columns and aggregate: one row per group.",
         discussion: """
-            Aggregations: count, count_null, sum, mean, min, max, std, var, median, first, last,
-            n_unique, written 'name = sum(amount)', 'sum(amount)' (named amount_sum) or
-            'amount:sum'; repeat --agg or separate them with commas. 'n = count()' counts rows.
-            Nulls in a key form their own group; nulls in values are skipped (sum of only nulls
-            is 0, mean is null). std and var are sample statistics (n − 1), as in pandas.
+            Aggregations: count, count_null, sum, mean, min, max, std, var, median, first,
+            last, n_unique, written 'name = sum(amount)', 'sum(amount)' (named amount_sum)
+            or 'amount:sum'; repeat --agg or separate them with commas. 'n = count()'
+            counts rows. Nulls in a key form their own group; nulls in values are skipped
+            (sum of only nulls is 0, mean is null). std and var are sample statistics
+            (n − 1), as in pandas.
 
-            Groups come in order of first appearance, or sorted by the keys with --sort. The run
-            streams: memory holds the groups, not the rows. -e and --where run on each row first.
+            Groups come in order of first appearance, or sorted by the keys with --sort.
+            The run streams: memory holds the groups, not the rows. -e and --where run on
+            each row first.
 
             Examples:
-              tabula group SampleData/sales.csv --by city --agg 'total = sum(amount)' --agg 'orders = count()'
-              tabula group SampleData/sales.csv --by city,paid --agg amount:mean,qty:max --sort
-              tabula group SampleData/sales.csv.gz --where 'paid' --by city --agg 'sum(amount),mean(qty)' -o -
+              tabula group SampleData/sales.csv --by city --agg 'total = sum(amount)' \\
+                  --agg 'orders = count()'
+              tabula group SampleData/sales.csv --by city,paid --agg amount:mean,qty:max \\
+                  --sort
+              tabula group SampleData/sales.csv.gz --where 'paid' --by city \\
+                  --agg 'sum(amount),mean(qty)' -o -
             """)
 
     @Argument(help: ArgumentHelp("Input file (- for standard input).", valueName: "input"))
@@ -244,16 +251,19 @@ struct Join: ParsableCommand {
         abstract: "Join two tables on key columns (a hash join).",
         discussion: """
             --how: inner (default), left, right, outer, semi (left rows with a match), anti
-            (left rows without one). --on name joins columns of the same name; --on a=b joins
-            the left's a with the right's b; repeat or comma-separate for several keys.
+            (left rows without one). --on name joins columns of the same name; --on a=b
+            joins the left's a with the right's b; repeat or comma-separate for several
+            keys.
 
-            Null keys never match (as in SQL and polars). Rows come in left order, each with
-            its matches in right order; right and outer add the unmatched right rows at the
-            end. Key columns appear once; other right columns whose names clash get --suffix.
+            Null keys never match (as in SQL and polars). Rows come in left order, each
+            with its matches in right order; right and outer add the unmatched right rows
+            at the end. Key columns appear once; other right columns whose names clash get
+            --suffix.
 
             Examples:
               tabula join orders.csv users.csv --on user_id=id --how left -o enriched.csv
-              tabula join SampleData/sales.csv SampleData/sales.csv --on order_id --how semi -o -
+              tabula join SampleData/sales.csv SampleData/sales.csv --on order_id \\
+                  --how semi -o -
             """)
 
     @Argument(help: ArgumentHelp("Left input file.", valueName: "left"))
@@ -297,9 +307,9 @@ struct Unique: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drop duplicate rows, or rows with a repeated key.",
         discussion: """
-            Rows are duplicates when they are equal in every column, or in the --by columns.
-            Nulls equal each other here. --keep first (default) or last keeps one row of each
-            set, in input order; --keep none drops every row whose key repeats.
+            Rows are duplicates when they are equal in every column, or in the --by
+            columns. Nulls equal each other here. --keep first (default) or last keeps one
+            row of each set, in input order; --keep none drops every row whose key repeats.
 
             Examples:
               tabula unique SampleData/sales.csv --by user -o first-order-per-user.csv
@@ -345,7 +355,8 @@ struct Count: ParsableCommand {
             Examples:
               tabula count SampleData/sales.csv
               tabula count SampleData/sales.csv --by city
-              tabula count SampleData/sales.csv --by city,paid --where 'amount > 20' -o counts.csv
+              tabula count SampleData/sales.csv --by city,paid --where 'amount > 20' \\
+                  -o counts.csv
             """)
 
     @Argument(help: ArgumentHelp("Input file (- for standard input).", valueName: "input"))

@@ -15,18 +15,20 @@ import Tabula
 struct TabulaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tabula",
-        abstract: "Read, transform and write CSV, TSV and JSON Lines tables, plain or gzip-compressed.",
+        abstract: "Read, transform and write CSV, TSV and JSON Lines, plain or gzip.",
         discussion: """
-            Formats follow the file names: .csv .tsv .jsonl .ndjson .json, each optionally .gz.
-            gzip input is recognised by its bytes, whatever the name. Use - for standard input
-            or output (then --from / --to name the format).
+            Formats follow the file names: .csv .tsv .jsonl .ndjson .json, each optionally
+            .gz. gzip input is recognised by its bytes, whatever the name. Use - for
+            standard input or output (then --from / --to name the format).
 
             Examples:
-              tabula apply SampleData/sales.csv -e 'amount = amount * 2' -e 'user = upper(user)' -o out.csv
+              tabula apply SampleData/sales.csv -e 'amount = amount * 2' \\
+                  -e 'user = upper(user)' -o out.csv
               tabula convert SampleData/sales.csv.gz -o sales.jsonl
               tabula apply 'logs/*.csv.gz' -e 'amount = amount * 2' --out-dir doubled/
               tabula concat SampleData/sales.csv SampleData/sales.csv.gz -o both.csv
-              tabula group SampleData/sales.csv --by city --agg 'total = sum(amount)' --agg 'orders = count()'
+              tabula group SampleData/sales.csv --by city --agg 'total = sum(amount)' \\
+                  --agg 'orders = count()'
               tabula sort SampleData/sales.csv --by=-amount --limit 5 -o -
               tabula count SampleData/sales.csv --by city
               tabula head SampleData/sales.csv -n 5

@@ -39,6 +39,25 @@ func expectOneLineError(
         }
     }
 
+    /// Help reads well in an 80-column terminal: the overview and the discussion (examples
+    /// included, continued with a backslash where long) fit, so nothing is broken mid-sentence or
+    /// mid-command where the text was not written to break.
+    @Test func helpFitsEightyColumns() throws {
+        for verb in [
+            [], ["apply"], ["convert"], ["concat"], ["sort"], ["group"], ["join"], ["unique"], ["count"], ["head"],
+            ["schema"], ["describe"],
+        ] {
+            let narrow = try runTabula(verb + ["--help"], environment: ["COLUMNS": "80"])
+            let wide = try runTabula(verb + ["--help"], environment: ["COLUMNS": "400"])
+            func overview(_ help: String) -> String { help.components(separatedBy: "\nUSAGE:")[0] }
+            #expect(narrow.status == 0)
+            #expect(
+                overview(narrow.stdout) == overview(wide.stdout), "tabula \(verb.joined()) --help wraps at 80 columns")
+            let longest = overview(narrow.stdout).split(separator: "\n").map(\.count).max() ?? 0
+            #expect(longest <= 80, "tabula \(verb.joined()) --help")
+        }
+    }
+
     @Test func usageErrorsAreOneLine() throws {
         let line = try expectOneLineError(["apply"])
         #expect(line.contains("input"))

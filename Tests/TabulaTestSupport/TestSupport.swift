@@ -87,12 +87,15 @@ public let productsDirectory: URL = {
 }()
 
 /// Runs the built `tabula` with `arguments`, optionally feeding `input` on standard input.
-public func runTabula(_ arguments: [String], input: [UInt8]? = nil, workingDirectory: URL? = nil) throws
-    -> CommandResult
-{
+public func runTabula(
+    _ arguments: [String], input: [UInt8]? = nil, workingDirectory: URL? = nil, environment: [String: String] = [:]
+) throws -> CommandResult {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("tabula")
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     if let workingDirectory { process.currentDirectoryURL = workingDirectory }
     let out = Pipe()
     let err = Pipe()
