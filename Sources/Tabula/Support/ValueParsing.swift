@@ -129,7 +129,7 @@ enum _ValueParsing {
     /// `[-+]?(inf|Inf|infinity|Infinity)`. Lenient adds spaces, `+`, leading zeros, `.5`, `5.`.
     /// Exact: a fast path for up to 19 significant digits and small exponents (Clinger),
     /// `strtod` for the rest.
-    static func parseDouble(_ input: UnsafeRawBufferPointer, lenient: Bool = false) -> Double? {
+    static func parseDouble(_ input: UnsafeRawBufferPointer, lenient: Bool = false, shortPath: Bool = true) -> Double? {
         var b = input
         if lenient { b = trimSpaces(b) }
         let n = b.count
@@ -145,6 +145,7 @@ enum _ValueParsing {
         }
         guard i < n else { return nil }
         if !isDigit(b[i]) && b[i] != UInt8(ascii: ".") { return parseSpecial(b, from: i, negative: negative) }
+        if shortPath && n &- i <= 19, let d = shortDecimal(b, from: i) { return negative ? -d : d }
 
         var mantissa: UInt64 = 0
         var significant = 0
@@ -202,9 +203,8 @@ enum _ValueParsing {
         }
         if i != n { return nil }
         // Strict: an integer too long for Int64 is text (a Double would lose digits).
-        if !lenient && fracDigits == 0 && n == i
+        if !lenient && fracDigits == 0 && n == i && intDigits > 18
             && !input.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
-            && intDigits > 18
         {
             return nil
         }
@@ -215,6 +215,43 @@ enum _ValueParsing {
             return negative ? -d : d
         }
         return strtodFallback(b)
+    }
+
+    /// The value of `b[start...]` when it is plain digits with an optional fraction
+    /// (`123`, `0.5`, `1999.99`) that the exact fast path below computes, else `nil` for the
+    /// full parse to decide (it also rejects what is invalid). At most 19 characters, so the
+    /// digits fit in a UInt64 with no overflow or significance checks; what is left to the
+    /// full parse: an exponent, a leading zero before more integer digits, an empty integer
+    /// or fraction part, more than 18 integer digits, or more than 2^53 or 22 decimals.
+    @inline(__always)
+    private static func shortDecimal(_ b: UnsafeRawBufferPointer, from start: Int) -> Double? {
+        let n = b.count
+        var m: UInt64 = 0
+        var i = start
+        while i < n {
+            let d = b[i] &- 0x30
+            guard d < 10 else { break }
+            m = m &* 10 &+ UInt64(d)
+            i &+= 1
+        }
+        let intDigits = i &- start
+        guard intDigits >= 1, intDigits <= 18, intDigits == 1 || b[start] != UInt8(ascii: "0") else { return nil }
+        var fracDigits = 0
+        if i < n && b[i] == UInt8(ascii: ".") {
+            i &+= 1
+            let fracStart = i
+            while i < n {
+                let d = b[i] &- 0x30
+                guard d < 10 else { break }
+                m = m &* 10 &+ UInt64(d)
+                i &+= 1
+            }
+            fracDigits = i &- fracStart
+            guard fracDigits >= 1 else { return nil }
+        }
+        guard i == n, m <= 1 << 53, fracDigits <= 22 else { return nil }
+        let d = Double(m)
+        return fracDigits == 0 ? d : d / exactPowersOfTen[fracDigits]
     }
 
     private static func parseSpecial(_ b: UnsafeRawBufferPointer, from i: Int, negative: Bool) -> Double? {
