@@ -133,7 +133,7 @@ public struct TableSummarizer {
         let buffer = text.buffer
         let allValid = validity.allValid
         let valid = column.count - validity.nullCount
-        // The row of each hash, when some rows are null (filled with the hashes).
+        // The row of each hash, when some rows are null (every slot is written with its hash below).
         var rows = [Int](unsafeUninitializedCapacity: allValid ? 0 : valid) { _, n in n = allValid ? 0 : valid }
         let hashes = [UInt64](unsafeUninitializedCapacity: valid) { out, written in
             buffer.bytes.withUnsafeBytes { raw in
@@ -370,7 +370,6 @@ public struct TableSummarizer {
         if rank > hll[bucket] { hll[bucket] = rank }
     }
 
-    /// The summaries, in column order.
     /// The `k` values counted most often, most frequent first, ties in the order of their bytes
     /// (as text min and max compare): one pass that keeps the best `k` so far, so a column of
     /// a hundred thousand distinct values costs no sort and no `String` per value.
@@ -398,6 +397,7 @@ public struct TableSummarizer {
         return best
     }
 
+    /// The summaries, in column order.
     public func summaries() -> [ColumnSummary] {
         accumulators.map { box in
             let a = box.a

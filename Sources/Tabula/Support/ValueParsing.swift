@@ -128,7 +128,9 @@ enum _ValueParsing {
     /// Strict grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, `NaN`, `nan`,
     /// `[-+]?(inf|Inf|infinity|Infinity)`. Lenient adds spaces, `+`, leading zeros, `.5`, `5.`.
     /// Exact: a fast path for up to 19 significant digits and small exponents (Clinger),
-    /// `strtod` for the rest.
+    /// `strtod` for the rest. Plain decimals of at most 19 characters skip the per-digit checks
+    /// (``shortDecimal(_:from:)``); `shortPath: false` turns that off (the twin the tests
+    /// compare it with).
     static func parseDouble(_ input: UnsafeRawBufferPointer, lenient: Bool = false, shortPath: Bool = true) -> Double? {
         var b = input
         if lenient { b = trimSpaces(b) }
