@@ -230,25 +230,23 @@ enum _ValueParsing {
         let n = b.count
         var m: UInt64 = 0
         var i = start
-        while i < n {
-            let d = b[i] &- 0x30
-            guard d < 10 else { break }
-            m = m &* 10 &+ UInt64(d)
-            i &+= 1
-        }
-        let intDigits = i &- start
-        guard intDigits >= 1, intDigits <= 18, intDigits == 1 || b[start] != UInt8(ascii: "0") else { return nil }
-        var fracDigits = 0
-        if i < n && b[i] == UInt8(ascii: ".") {
-            i &+= 1
-            let fracStart = i
+        /// Appends the digits from `i` on to `m`; returns how many there were.
+        @inline(__always) func digits() -> Int {
+            let first = i
             while i < n {
                 let d = b[i] &- 0x30
                 guard d < 10 else { break }
                 m = m &* 10 &+ UInt64(d)
                 i &+= 1
             }
-            fracDigits = i &- fracStart
+            return i &- first
+        }
+        let intDigits = digits()
+        guard intDigits >= 1, intDigits <= 18, intDigits == 1 || b[start] != UInt8(ascii: "0") else { return nil }
+        var fracDigits = 0
+        if i < n && b[i] == UInt8(ascii: ".") {
+            i &+= 1
+            fracDigits = digits()
             guard fracDigits >= 1 else { return nil }
         }
         guard i == n, m <= 1 << 53, fracDigits <= 22 else { return nil }
