@@ -111,7 +111,7 @@ struct _CSVEncoder: Sendable {
         // Each column's byte count: a cell with 16 bytes after its start is copied as two words.
         let byteCounts = formatted.map(\.bytes.count)
         // 16 bytes of slack past `total` for the two-word copy of the last cells.
-        return [UInt8](unsafeUninitializedCapacity: total + 16) { dst, initialized in
+        return [UInt8](_uninitializedCapacity: total + 16) { dst, initialized in
             var w = headerCount
             header.withUnsafeBufferPointer { h in
                 if headerCount > 0 { dst.baseAddress!.update(from: h.baseAddress!, count: headerCount) }
@@ -238,7 +238,7 @@ struct _CSVEncoder: Sendable {
         let allValid = validity.allValid
         var offsets = [Int](repeating: 0, count: rows + 1)
         let bytes = offsets.withUnsafeMutableBufferPointer { offsets in
-            [UInt8](unsafeUninitializedCapacity: rows * maxWidth) { buffer, initialized in
+            [UInt8](_uninitializedCapacity: rows * maxWidth) { buffer, initialized in
                 var w = 0
                 for r in 0..<rows {
                     // SAFETY: each row writes at most maxWidth bytes, and the capacity is rows * maxWidth.
@@ -263,7 +263,7 @@ struct _CSVEncoder: Sendable {
         let bytes = buffer.bytes.withUnsafeBytes { raw in
             buffer.offsets.withUnsafeBufferPointer { starts in
                 offsets.withUnsafeMutableBufferPointer { offsets in
-                    [UInt8](unsafeUninitializedCapacity: capacity) { out, initialized in
+                    [UInt8](_uninitializedCapacity: capacity) { out, initialized in
                         let p = UnsafeMutableRawPointer(out.baseAddress!)
                         var w = 0
                         for r in 0..<rows {

@@ -134,8 +134,8 @@ public struct TableSummarizer {
         let allValid = validity.allValid
         let valid = column.count - validity.nullCount
         // The row of each hash, when some rows are null (every slot is written with its hash below).
-        var rows = [Int](unsafeUninitializedCapacity: allValid ? 0 : valid) { _, n in n = allValid ? 0 : valid }
-        let hashes = [UInt64](unsafeUninitializedCapacity: valid) { out, written in
+        var rows = [Int](_uninitializedCapacity: allValid ? 0 : valid) { _, n in n = allValid ? 0 : valid }
+        let hashes = [UInt64](_uninitializedCapacity: valid) { out, written in
             buffer.bytes.withUnsafeBytes { raw in
                 buffer.offsets.withUnsafeBufferPointer { offsets in
                     rows.withUnsafeMutableBufferPointer { rows in
@@ -263,7 +263,7 @@ public struct TableSummarizer {
         var sum = 0.0
         var low = Double.infinity
         var high = -Double.infinity
-        let hashes = [UInt64](unsafeUninitializedCapacity: values.count - validity.nullCount) { out, written in
+        let hashes = [UInt64](_uninitializedCapacity: values.count - validity.nullCount) { out, written in
             for row in 0..<values.count where allValid || validity[row] {
                 let v = values[row]
                 // SAFETY: `out` has room for every valid row.

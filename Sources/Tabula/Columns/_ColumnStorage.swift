@@ -167,7 +167,7 @@ public struct StringBuffer: _ColumnBuffer, Equatable {
             }
         }
         let total = newOffsets[n]
-        let newBytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+        let newBytes = [UInt8](_uninitializedCapacity: total) { out, initialized in
             bytes.withUnsafeBufferPointer { src in
                 offsets.withUnsafeBufferPointer { from in
                     guard let dst = out.baseAddress, let base = src.baseAddress else { return }

@@ -42,7 +42,7 @@ extension Column {
 /// `values[rows[i]]`, or the placeholder (all-zero bytes) where `rows[i]` is negative.
 func _gatherValues<T: BitwiseCopyable>(_ values: [T], _ rows: [Int32]) -> [T] {
     values.withUnsafeBufferPointer { v in
-        [T](unsafeUninitializedCapacity: rows.count) { out, initialized in
+        [T](_uninitializedCapacity: rows.count) { out, initialized in
             for (i, r) in rows.enumerated() {
                 if r >= 0 {
                     out.initializeElement(at: i, to: v[Int(r)])
@@ -80,7 +80,7 @@ func _gatherStrings(_ buffer: StringBuffer, _ rows: [Int32]) -> StringBuffer {
     // 16 bytes of slack let short copies overrun the end; the slack is not part of the result.
     let slack = 16
     var bytes = buffer.bytes.withUnsafeBytes { src in
-        [UInt8](unsafeUninitializedCapacity: total + slack) { out, initialized in
+        [UInt8](_uninitializedCapacity: total + slack) { out, initialized in
             let dst = UnsafeMutableRawBufferPointer(out)
             let sourceCount = src.count
             for i in 0..<rows.count {

@@ -84,7 +84,7 @@ final class _PrefetchState: @unchecked Sendable {
             lock.signal()
             if stop { return }
             var failed: Error? = nil
-            var block = [UInt8](unsafeUninitializedCapacity: blockSize) { buffer, count in
+            var block = [UInt8](_uninitializedCapacity: blockSize) { buffer, count in
                 count = 0
                 do {
                     // Fill the block (or stop at the end): small blocks cost a hand-off each.

@@ -84,3 +84,25 @@ final class _Thread: @unchecked Sendable {
         pthread_join(thread, nil)
     }
 }
+
+extension Array {
+    /// `init(unsafeUninitializedCapacity:initializingWith:)`, safe on several threads at once
+    /// when `capacity` is 0. The standard library's version then writes the count of the one
+    /// empty-array storage every empty array shares (a zero over a zero, but a data race that
+    /// ThreadSanitizer reports, as describe's column workers hit with an all-null column or a
+    /// column without nulls). Here an empty request runs `body` on an empty buffer and returns `[]`.
+    init(
+        _uninitializedCapacity capacity: Int,
+        initializingWith body: (inout UnsafeMutableBufferPointer<Element>, inout Int) throws -> Void
+    ) rethrows {
+        guard capacity > 0 else {
+            var empty = UnsafeMutableBufferPointer<Element>(start: nil, count: 0)
+            var initialized = 0
+            try body(&empty, &initialized)
+            precondition(initialized == 0, "initialized more elements than the capacity")
+            self = []
+            return
+        }
+        try self.init(unsafeUninitializedCapacity: capacity, initializingWith: body)
+    }
+}

@@ -217,6 +217,32 @@ import Testing
     /// Infinities and the Int64 extremes are summarised, not trapped on (both used to stop
     /// `describe` with a runtime failure: an infinite bin width, an Int64 read back from a
     /// Double rounded past Int64.max).
+    /// Text columns with no nulls and with only nulls, summarised side by side on worker
+    /// threads: each once built an empty array through the standard library's uninitialized
+    /// initializer, a race on its shared empty storage (the sanitizer run of the tests).
+    @Test func textColumnsWithoutNullsOrWithOnlyNulls() throws {
+        var summarizer = TableSummarizer()
+        let rows = 1_000
+        var columns: [AnyColumn] = []
+        for c in 0..<8 {
+            let values: [String?] = (0..<rows).map { c % 2 == 0 ? "v\($0 % (c + 2))" : nil }
+            columns.append(AnyColumn(Column<String>(name: "c\(c)", contents: values)))
+        }
+        let frame = try DataFrame(columns: columns)
+        for _ in 0..<3 { summarizer.add(frame) }
+        let s = summarizer.summaries()
+        #expect(s.count == 8)
+        for c in 0..<8 {
+            if c % 2 == 0 {
+                #expect(s[c].count == 3 * rows && s[c].nullCount == 0 && s[c].distinct == c + 2)
+                #expect(s[c].minimum == "v0" && s[c].maximum == "v\(c + 1)")
+            } else {
+                #expect(s[c].count == 0 && s[c].nullCount == 3 * rows && s[c].distinct == 0)
+                #expect(s[c].minimum == nil && s[c].topValues.isEmpty)
+            }
+        }
+    }
+
     @Test func infinitiesAndInt64ExtremesAreSummarised() throws {
         var summarizer = TableSummarizer()
         summarizer.add(

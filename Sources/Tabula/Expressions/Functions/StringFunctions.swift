@@ -108,7 +108,7 @@ enum _StringFunctions {
         let high: UInt64 = 0x8080_8080_8080_8080
         var mapped = true
         let table = upper ? twoByteUppercase : twoByteLowercase
-        let bytes = [UInt8](unsafeUninitializedCapacity: n) { out, initialized in
+        let bytes = [UInt8](_uninitializedCapacity: n) { out, initialized in
             s.bytes.withUnsafeBufferPointer { src in
                 table.withUnsafeBufferPointer { table in
                     guard let from = src.baseAddress, let to = out.baseAddress else { return }
