@@ -9,11 +9,12 @@ import Dispatch
 /// ```
 ///
 /// ### Stages and threads
-/// One thread reads, decompresses and parses chunks; the calling thread transforms, formats and
-/// writes them (the gzip writer compresses on all processors). A queue of at most
-/// ``queueDepth`` parsed chunks sits between the two, so a fast reader waits for a slow writer
-/// (back-pressure) and memory stays bounded: about `queueDepth + 2` chunks whatever the input
-/// size.
+/// One thread reads, decompresses and parses chunks; worker threads transform and format them,
+/// one more than there are processors at a time, as each arrives; the calling thread writes
+/// them in order (the gzip writer compresses on all processors). A queue of at most
+/// ``queueDepth`` parsed chunks sits between reading and transforming, so a fast reader waits
+/// for a slow writer (back-pressure) and memory stays bounded: about `queueDepth` plus the
+/// processor count plus 2 chunks, whatever the input size.
 public struct Pipeline: Sendable {
     /// One transformation of a chunk.
     public enum Step: Sendable {
@@ -69,47 +70,64 @@ public struct Pipeline: Sendable {
             queue.start()
             defer { queue.stop() }
             let encoder = writer.csvEncoder
-            let width = max(1, _processorCount)
-            reading: while remaining != 0 {
-                // A batch of chunks, transformed (and encoded) concurrently, written in order.
-                var batch: [(chunk: DataFrame, bytesRead: Int, firstRow: Int)] = []
-                var firstRow = summary.rowsRead
-                while batch.count < width, let (chunk, bytes) = try queue.next() {
-                    batch.append((chunk, bytes, firstRow))
-                    firstRow += chunk.rowCount
-                }
-                if batch.isEmpty { break }
-                let headerFirst = writer.needsHeader
-                let jobs = batch
-                let results: [Result<(DataFrame, [UInt8]?), Error>] = _parallelMap(count: batch.count) { i in
-                    Result {
-                        let frame = try apply(to: jobs[i].chunk, firstRow: jobs[i].firstRow)
-                        return (frame, encoder?.encode(frame, includingHeader: headerFirst && i == 0))
+            // Chunks are transformed (and encoded) on worker threads as they arrive, at most
+            // `window` at once, and written in order here: no batch waits for its slowest chunk
+            // while a core idles, and the reading thread's parse shares the cores with them.
+            let window = max(1, _processorCount) + 1
+            var inFlight: [_ChunkJob] = []
+            defer { for job in inFlight { _ = job.wait() } }
+            var headerPending = writer.needsHeader
+            var firstRow = summary.rowsRead
+            var exhausted = false
+            // Without a filter every row read is a row written, so the row limit cuts chunks
+            // before they are transformed: no row past it is evaluated (or fails), and
+            // reading stops once it is covered.
+            var unsubmitted = steps.contains { if case .filter = $0 { true } else { false } } ? nil : remaining
+            while remaining != 0 {
+                while !exhausted && inFlight.count < window {
+                    guard let (read, bytes) = try queue.next() else {
+                        exhausted = true
+                        break
                     }
-                }
-                for (i, result) in results.enumerated() {
-                    var (frame, encoded) = try result.get()
-                    summary.rowsRead += batch[i].chunk.rowCount
-                    summary.chunks += 1
-                    summary.bytesRead = batch[i].bytesRead
-                    if let r = remaining, frame.rowCount >= r {
-                        if frame.rowCount > r {
-                            frame = frame.prefix(r)
-                            encoded = nil
-                        }
-                        remaining = 0
-                    } else if let r = remaining {
-                        remaining = r - frame.rowCount
+                    var cut = read
+                    if let u = unsubmitted {
+                        if cut.rowCount > u { cut = cut.prefix(u) }
+                        unsubmitted = u - cut.rowCount
+                        exhausted = unsubmitted == 0
                     }
-                    if let encoded {
-                        try writer.write(encoded: encoded, of: frame)
-                    } else {
-                        try writer.write(frame)
-                    }
-                    summary.rowsWritten += frame.rowCount
-                    progress?(batch[i].bytesRead)
-                    if remaining == 0 { break reading }
+                    let chunk = cut
+                    let withHeader = headerPending
+                    headerPending = false
+                    let start = firstRow
+                    firstRow += read.rowCount
+                    inFlight.append(
+                        _ChunkJob(rows: read.rowCount, bytesRead: bytes) {
+                            let frame = try apply(to: chunk, firstRow: start)
+                            return (frame, encoder?.encode(frame, includingHeader: withHeader))
+                        })
                 }
+                guard let job = inFlight.first else { break }
+                var (frame, encoded) = try job.wait().get()
+                inFlight.removeFirst()
+                summary.rowsRead += job.rows
+                summary.chunks += 1
+                summary.bytesRead = job.bytesRead
+                if let r = remaining, frame.rowCount >= r {
+                    if frame.rowCount > r {
+                        frame = frame.prefix(r)
+                        encoded = nil
+                    }
+                    remaining = 0
+                } else if let r = remaining {
+                    remaining = r - frame.rowCount
+                }
+                if let encoded {
+                    try writer.write(encoded: encoded, of: frame)
+                } else {
+                    try writer.write(frame)
+                }
+                summary.rowsWritten += frame.rowCount
+                progress?(job.bytesRead)
             }
             try writer.finish()
             return summary
@@ -183,6 +201,37 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
     /// The error, with its position in the expression.
     public var underlying: ExpressionError
     public var description: String { "in '\(step)': \(underlying.description)" }
+}
+
+/// One chunk's transformation, run on a Dispatch worker thread; ``wait()`` gives its result.
+final class _ChunkJob: @unchecked Sendable {
+    let rows: Int
+    let bytesRead: Int
+    private var result: Result<(DataFrame, [UInt8]?), Error>? = nil
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Starts `body` on a worker thread.
+    init(rows: Int, bytesRead: Int, _ body: @escaping @Sendable () throws -> (DataFrame, [UInt8]?)) {
+        self.rows = rows
+        self.bytesRead = bytesRead
+        DispatchQueue.global().async { [self] in
+            // SAFETY: `result` is written here once, and read only after `finished` is signalled.
+            result = Result { try body() }
+            finished.signal()
+        }
+    }
+
+    /// Set by the owning thread once it has waited (the only thread that calls ``wait()``).
+    private var waited = false
+
+    /// Waits for the body to end and gives its result (again on later calls).
+    func wait() -> Result<(DataFrame, [UInt8]?), Error> {
+        if !waited {
+            finished.wait()
+            waited = true
+        }
+        return result!
+    }
 }
 
 /// Reads chunks on a background thread into a bounded queue.

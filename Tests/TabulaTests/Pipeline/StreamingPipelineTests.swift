@@ -169,6 +169,45 @@ final class HashingSink: ByteSink {
         #expect(whole.contains("\n1,2.0\n"))
     }
 
+    /// Several chunks are transformed at once and written in order. An error in a late chunk
+    /// names the input's row, as the whole table does, and leaves no output; a row limit
+    /// reached before that chunk ends the run cleanly, whatever the chunks after it hold.
+    @Test(arguments: [false, true])
+    func aLateErrorNamesItsRowAndALimitBeforeItEndsCleanly(parallel: Bool) throws {
+        let rows = 40_000
+        let bad = 31_337
+        var text = "id,x\n"
+        for i in 0..<rows { text += "\(i),\(i == bad ? Int64.max : Int64(i))\n" }
+        var options = CSVReadOptions()
+        options.chunkRowCount = 1_000
+        options.allowsParallelParsing = parallel
+        func run(_ steps: [Pipeline.Step], into sink: MemoryByteSink) throws -> Pipeline.Summary {
+            try Pipeline(steps: steps).run(
+                reader: TableReader(source: MemoryByteSource(text), options: options),
+                writer: TableWriter(sink: sink, format: FileFormat(.csv)))
+        }
+        func failingRow(_ body: () throws -> Void) -> Int? {
+            do { try body() } catch let error as PipelineError { return error.underlying.row } catch {}
+            return nil
+        }
+        let assign: [Pipeline.Step] = [.assign("y = x + 1")]
+        let whole = try DataFrame(csvData: Array(text.utf8))
+        let expectedRow = failingRow { _ = try Pipeline(steps: assign).apply(to: whole) }
+        #expect(expectedRow != nil)
+
+        let failed = MemoryByteSink()
+        #expect(failingRow { _ = try run(assign, into: failed) } == expectedRow)
+        #expect(!failed.isFinished && failed.bytes.isEmpty)
+
+        let limited = MemoryByteSink()
+        let summary = try run(assign + [.limit(30_500)], into: limited)
+        #expect(limited.isFinished)
+        #expect(summary.rowsWritten == 30_500)
+        let lines = String(decoding: limited.bytes, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 30_501)
+        #expect(lines.first == "id,x,y" && lines.last == "30499,30499,30500")
+    }
+
     @Test func tableReaderAndWriterWorkOverAnyByteSourceAndSink() throws {
         let reader = try TableReader(source: MemoryByteSource("a,b\n1,x\n2,y\n"))
         let sink = MemoryByteSink()
