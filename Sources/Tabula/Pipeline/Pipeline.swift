@@ -204,30 +204,57 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
 }
 
 /// One chunk's transformation, run on a Dispatch worker thread; ``wait()`` gives its result.
+///
+/// Whoever takes the job first runs it: a worker, or the thread that waits for it when no
+/// worker has yet. So the pipeline never depends on the pool having a free thread (a run
+/// started from a Dispatch worker, with every worker busy, still makes progress).
 final class _ChunkJob: @unchecked Sendable {
     let rows: Int
     let bytesRead: Int
+    private let body: @Sendable () throws -> (DataFrame, [UInt8]?)
     private var result: Result<(DataFrame, [UInt8]?), Error>? = nil
+    /// Guards `taken`.
+    private let lock = DispatchSemaphore(value: 1)
+    private var taken = false
     private let finished = DispatchSemaphore(value: 0)
+    /// Set by the owning thread once it has waited (the only thread that calls ``wait()``).
+    private var waited = false
 
-    /// Starts `body` on a worker thread.
-    init(rows: Int, bytesRead: Int, _ body: @escaping @Sendable () throws -> (DataFrame, [UInt8]?)) {
+    /// Starts `body` on `queue` (tests pass a suspended queue, to have the waiter run it).
+    init(
+        rows: Int, bytesRead: Int, on queue: DispatchQueue = .global(),
+        _ body: @escaping @Sendable () throws -> (DataFrame, [UInt8]?)
+    ) {
         self.rows = rows
         self.bytesRead = bytesRead
-        DispatchQueue.global().async { [self] in
-            // SAFETY: `result` is written here once, and read only after `finished` is signalled.
+        self.body = body
+        queue.async { [self] in
+            guard take() else { return }
+            // SAFETY: only the thread that took the job writes `result`; the waiter reads it
+            // after `finished` is signalled.
             result = Result { try body() }
             finished.signal()
         }
     }
 
-    /// Set by the owning thread once it has waited (the only thread that calls ``wait()``).
-    private var waited = false
+    /// Whether the caller is the first to take the job.
+    private func take() -> Bool {
+        lock.wait()
+        defer { lock.signal() }
+        if taken { return false }
+        taken = true
+        return true
+    }
 
-    /// Waits for the body to end and gives its result (again on later calls).
+    /// The body's result: run here if no worker has taken it yet, else waited for (again on
+    /// later calls).
     func wait() -> Result<(DataFrame, [UInt8]?), Error> {
         if !waited {
-            finished.wait()
+            if take() {
+                result = Result { try body() }
+            } else {
+                finished.wait()
+            }
             waited = true
         }
         return result!

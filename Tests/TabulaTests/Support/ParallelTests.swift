@@ -44,3 +44,49 @@ import Testing
         #expect(lengths == Array(repeating: 1_000, count: 4))
     }
 }
+
+/// `_ChunkJob`: the pipeline's transform of one chunk runs on whichever thread takes it first,
+/// so a run never waits for the Dispatch pool to have a free thread.
+@Suite struct ChunkJobTests {
+    struct Failure: Error {}
+
+    static func frame() throws -> DataFrame {
+        try DataFrame(columns: [AnyColumn(Column<Int64>(name: "a", contents: [1, 2, 3]))])
+    }
+
+    @Test func theWaiterRunsAJobNoWorkerHasTaken() throws {
+        let held = DispatchQueue(label: "held")
+        held.suspend()
+        let frame = try Self.frame()
+        let job = _ChunkJob(rows: 3, bytesRead: 7, on: held) { (frame.prefix(2), [1, 2]) }
+        // Waited for on a thread of its own, so that a job left to the (suspended) queue fails
+        // the test after a while instead of hanging it.
+        let done = DispatchSemaphore(value: 0)
+        let box = _ResultSlots<Int>(count: 1)
+        let waiter = _Thread {
+            box.slots[0] = (try? job.wait().get())?.0.rowCount
+            done.signal()
+        }
+        let finished = done.wait(timeout: .now() + 20) == .success
+        #expect(finished, "the waiting thread did not run the job itself")
+        held.resume()  // the queued run finds the job taken (or, on failure, runs it)
+        waiter.join()
+        #expect(box.slots[0] == 2)
+        held.sync {}
+        #expect(try job.wait().get().1 == [1, 2], "the result stays the waiter's")
+    }
+
+    @Test func aJobAWorkerTookIsWaitedFor() throws {
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let job = _ChunkJob(rows: 1, bytesRead: 0) {
+            started.signal()
+            release.wait()
+            throw Failure()
+        }
+        started.wait()  // a worker has it
+        release.signal()
+        #expect(throws: Failure.self) { try job.wait().get() }
+        #expect(throws: Failure.self) { try job.wait().get() }
+    }
+}
