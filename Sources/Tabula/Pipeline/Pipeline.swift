@@ -75,7 +75,7 @@ public struct Pipeline: Sendable {
             // while a core idles, and the reading thread's parse shares the cores with them.
             let window = max(1, _processorCount) + 1
             var inFlight: [_ChunkJob] = []
-            defer { for job in inFlight { _ = job.wait() } }
+            defer { for job in inFlight { job.discard() } }
             var headerPending = writer.needsHeader
             var firstRow = summary.rowsRead
             var exhausted = false
@@ -258,6 +258,13 @@ final class _ChunkJob: @unchecked Sendable {
             waited = true
         }
         return result!
+    }
+
+    /// Drops the job when the run ends early (an error, or the row limit reached): one that no
+    /// worker has taken never runs; one that a worker runs is waited for.
+    func discard() {
+        if !waited && !take() { finished.wait() }
+        waited = true
     }
 }
 

@@ -90,3 +90,19 @@ import Testing
         #expect(throws: Failure.self) { try job.wait().get() }
     }
 }
+
+extension ChunkJobTests {
+    @Test func aDiscardedJobThatNoWorkerTookNeverRuns() throws {
+        let held = DispatchQueue(label: "held")
+        held.suspend()
+        let ran = _ResultSlots<Bool>(count: 1)
+        let job = _ChunkJob(rows: 3, bytesRead: 0, on: held) {
+            ran.slots[0] = true
+            return (try Self.frame(), nil)
+        }
+        job.discard()
+        held.resume()
+        held.sync {}  // the queued run has come and gone
+        #expect(ran.slots[0] == nil)
+    }
+}
