@@ -43,6 +43,49 @@ import Testing
         #expect(fast(1e-5) == nil)
     }
 
+    /// The fast path finds the scale from the binary exponent, which is one off next to a
+    /// power of ten: every decimal of at most 15 significant digits there must still take the
+    /// fast path, and agree with description.
+    @Test func decimalsOfFifteenDigitsTakeTheFastPath() {
+        var buffer = [UInt8](repeating: 0, count: _ValueFormatting.maxDoubleWidth)
+        func fast(_ x: Double) -> String? {
+            let n = buffer.withUnsafeMutableBufferPointer { _ValueFormatting.writeShortDecimal(x, to: $0.baseAddress!) }
+            return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
+        }
+        var texts: [String] = []
+        for e in -4...14 {
+            // 10^e, the largest decimals below it of 1 and of 15 digits, and the next above it.
+            texts.append(
+                e >= 0 ? "1" + String(repeating: "0", count: e) : "0." + String(repeating: "0", count: -e - 1) + "1")
+            for digits in [1, 15] where e - digits >= -18 {
+                let nines = String(repeating: "9", count: digits)
+                texts.append(
+                    e - digits >= 0 ? nines + String(repeating: "0", count: e - digits) : "\(nines)e\(e - digits)")
+            }
+            texts.append("100000000000001e\(e - 14)")
+        }
+        var rng = SeededGenerator(seed: 5)
+        for _ in 0..<100_000 {
+            let digits = Int.random(in: 1...15, using: &rng)
+            let mantissa = UInt64.random(in: 1..<UInt64(pow(10, Double(digits))), using: &rng)
+            texts.append("\(mantissa)e\(Int.random(in: -18...(14 - digits + 1), using: &rng))")
+        }
+        for text in texts {
+            let x = Double(text)!
+            guard x >= 1e-4, x < 1e15 else { continue }
+            #expect(fast(x) == Self.expected(x), "\(text)")
+            #expect(fast(-x) == Self.expected(-x), "-\(text)")
+        }
+        // Next to a power of ten, values that need 16 or 17 digits leave it.
+        for e in -4...14 {
+            let power = Double("1e\(e)")!
+            for x in [power.nextUp, power.nextDown] where x >= 1e-4 && x < 1e15 {
+                if let s = fast(x) { #expect(s == Self.expected(x), "\(x)") }
+                #expect(Self.written(x) == Self.expected(x), "\(x)")
+            }
+        }
+    }
+
     @Test func integersAreWrittenInFull() {
         for v: Int64 in [0, 1, -1, 9, 10, -10, 99, 100, 12_345, .max, .min, .max - 1, .min + 1] {
             var out: [UInt8] = []
