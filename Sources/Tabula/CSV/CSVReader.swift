@@ -38,7 +38,8 @@ public final class CSVReader {
     /// Whether blocks are parsed on all processors (see ``init(source:dialect:options:bufferSize:)``).
     private let parallel: Bool
     private var headerDone = false
-    private var pending: [DataFrame] = []
+    /// The block being parsed in parallel mode.
+    private var region: _CSVParallelParse.Region? = nil
     static let parallelBlockSize = 8 << 20
 
     /// Creates a reader over a byte source.
@@ -75,7 +76,6 @@ public final class CSVReader {
     ///
     /// - Throws: ``CSVError`` for malformed input; the source's errors (I/O, gzip).
     public func next() throws -> DataFrame? {
-        if !pending.isEmpty { return pending.removeFirst() }
         if parallel { return try nextParallel() }
         if finished { return nil }
         builder.startNextChunk()
@@ -112,11 +112,28 @@ public final class CSVReader {
         return builder.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties)
     }
 
-    /// Parallel mode: reads blocks of about 8 MiB and parses each on all processors; each part
-    /// becomes one chunk (so chunks hold about 8 MiB / processors of text, whatever
-    /// ``CSVReadOptions/chunkRowCount`` says).
+    /// Parallel mode: reads blocks of about 8 MiB and parses each in two parts per processor;
+    /// each part becomes one chunk (so chunks hold about 8 MiB / (2 × processors) of text,
+    /// whatever ``CSVReadOptions/chunkRowCount`` says). A part's chunk is returned as soon as
+    /// it and the parts before it are parsed, while the block's later parts still are, so the
+    /// stages after the reader start on it at once; and a thread that waits for a part a
+    /// worker has parses the later ones no worker has taken yet.
     private func nextParallel() throws -> DataFrame? {
-        while pending.isEmpty {
+        while true {
+            if let r = region {
+                if let part = try r.next() {
+                    guard part.rowCount > 0 else { continue }
+                    emittedAny = true
+                    return part.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties)
+                }
+                // The parts' jobs are done: the buffer is this reader's alone again.
+                region = nil
+                start += r.consumed
+                bytesConsumed += r.consumed
+                tokenizer.line = r.endLine
+                if eof && (start == end || r.consumed == 0) { finished = true }
+                continue
+            }
             if finished {
                 if emittedAny { return nil }
                 emittedAny = true
@@ -136,23 +153,10 @@ public final class CSVReader {
             if !headerDone {
                 guard try parseHeader() else { continue }
             }
-            let template = builder.makePartBuilder()
-            let result = try buffer.withUnsafeBytes { raw throws(CSVError) in
-                try _CSVParallelParse.parse(
-                    UnsafeRawBufferPointer(rebasing: raw[start..<end]), isFinal: eof, template: template,
-                    dialect: dialect,
-                    path: source.name, baseOffset: bytesConsumed, line: tokenizer.line, partCount: _processorCount)
-            }
-            start += result.consumed
-            bytesConsumed += result.consumed
-            tokenizer.line = result.endLine
-            for part in result.parts where part.rowCount > 0 {
-                pending.append(part.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties))
-            }
-            if eof && (start == end || result.consumed == 0) { finished = true }
+            region = _CSVParallelParse.Region(
+                .array(buffer), range: start..<end, isFinal: eof, template: builder.makePartBuilder(), dialect: dialect,
+                path: source.name, baseOffset: bytesConsumed, line: tokenizer.line, partCount: 2 * _processorCount)
         }
-        emittedAny = true
-        return pending.removeFirst()
     }
 
     /// Reads the header (or, without one, the first record's width) in parallel mode.

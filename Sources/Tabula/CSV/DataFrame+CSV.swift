@@ -87,10 +87,11 @@ extension DataFrame {
         let dataLine = options.hasHeader ? header.endLine : header.line
 
         let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart...])
-        let result = try _CSVParallelParse.parse(
-            data, isFinal: true, template: builder.makePartBuilder(), dialect: dialect, path: name,
-            baseOffset: bomLength + dataStart, line: dataLine, partCount: partCount)
-        for part in result.parts {
+        // Drained here, so the memory outlives the region and its jobs.
+        let region = _CSVParallelParse.Region(
+            .pointer(data), range: 0..<data.count, isFinal: true, template: builder.makePartBuilder(),
+            dialect: dialect, path: name, baseOffset: bomLength + dataStart, line: dataLine, partCount: partCount)
+        while let part = try region.next() {
             for k in part.builders.indices { builder.builders[k].merge(part.builders[k]) }
             builder.rowCount += part.rowCount
         }

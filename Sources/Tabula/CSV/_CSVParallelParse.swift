@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Parses a region of CSV records on all processors, with the same result as one thread.
 ///
 /// The region is split just after line feeds near even offsets and the parts are parsed
@@ -7,94 +9,207 @@
 /// be a record boundary). Errors are always reported by that sequential parse, so their line
 /// numbers are the true ones.
 enum _CSVParallelParse {
-    struct Result {
-        /// One builder per part, in order.
-        var parts: [_CSVTableBuilder]
-        /// Bytes of the region consumed (whole records).
-        var consumed: Int
-        /// The line after the last consumed record.
+    /// One part's parse.
+    struct Part: Sendable {
+        var builder: _CSVTableBuilder
+        /// The line after its last record, counted from 1 at its start.
         var endLine: Int
+        /// Whether it did not parse to its end as a whole input (its start was inside a quoted
+        /// field, or it holds an error).
+        var failed: Bool
     }
 
-    /// Parses `bytes`, which starts at a record boundary.
+    /// A region of records being parsed: the first part by the caller, the others by jobs that
+    /// start at once; ``next(_:)`` gives the parts in order, each as soon as it and the parts
+    /// before it are parsed, so the caller can hand on the first while the last still runs.
     ///
-    /// - Parameters:
-    ///   - isFinal: whether `bytes` runs to the end of the input; otherwise only records that
-    ///     end with a line feed are parsed, and the rest is left for the next call.
-    ///   - template: a builder whose columns are set (see ``_CSVTableBuilder/makePartBuilder()``).
-    ///   - baseOffset: the input offset of `bytes[0]`; `line`: its line.
-    static func parse(
-        _ bytes: UnsafeRawBufferPointer, isFinal: Bool, template: _CSVTableBuilder, dialect: CSVDialect, path: String,
-        baseOffset: Int, line: Int, partCount: Int
-    ) throws(CSVError) -> Result {
-        var regionEnd = bytes.count
-        if !isFinal {
-            // Up to the last line feed: the speculative end of the last part.
-            var k = bytes.count
-            while k > 0 && bytes[k - 1] != 0x0A { k -= 1 }
-            regionEnd = k
-        }
-        guard bytes.count > 0 else { return Result(parts: [], consumed: 0, endLine: line) }
-        if regionEnd == 0 {
-            // No line feed at all: lone-CR line ends, or one record longer than the region.
-            // Parse sequentially, which takes the complete records, and refuses a record once it
-            // passes the size limit (so a streaming reader's buffer does not grow without end).
-            var t = CSVTokenizer(
-                dialect: dialect, path: path, maximumRecordBytes: template.options.maximumRecordBytes)
-            t.line = line
-            t.baseOffset = baseOffset
-            var b = template
-            let (consumed, _) = try b.consume(bytes, isFinal: isFinal, tokenizer: &t)
-            return Result(parts: [b], consumed: consumed, endLine: t.line)
-        }
-        var bounds = [0]
-        for i in 1..<max(partCount, 1) {
-            let target = regionEnd * i / partCount
-            guard target > bounds.last! else { continue }
-            let lf = _ByteScanning.firstIndex(of: 0x0A, in: bytes.baseAddress!, from: target, to: regionEnd)
-            if lf + 1 < regionEnd && lf + 1 > bounds.last! { bounds.append(lf + 1) }
-        }
-        bounds.append(regionEnd)
+    /// The region and its jobs hold a reference to the buffer (``Bytes/array(_:)``): the owner
+    /// drops the region before changing its buffer, else the change copies it. Jobs not yet
+    /// run when the region is dropped never run; running ones are waited for.
+    final class Region {
+        /// Where the bytes are.
+        enum Bytes: @unchecked Sendable {
+            /// An array the region keeps alive.
+            case array([UInt8])
+            /// Memory that outlives the region (its owner drains or drops it in scope).
+            case pointer(UnsafeRawBufferPointer)
 
-        struct Part: Sendable {
-            var builder: _CSVTableBuilder
-            var endLine: Int
-            var failed: Bool
+            func with<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+                switch self {
+                case .array(let a): return a.withUnsafeBytes(body)
+                case .pointer(let p): return body(p)
+                }
+            }
         }
-        let shared = _SendableBytes(buffer: bytes)
-        let partBounds = bounds
-        let results: [Part] = _parallelMap(count: bounds.count - 1) { i in
-            let slice = UnsafeRawBufferPointer(rebasing: shared.buffer[partBounds[i]..<partBounds[i + 1]])
-            var t = CSVTokenizer(
-                dialect: dialect, path: path, maximumRecordBytes: template.options.maximumRecordBytes)
+
+        private let bytes: Bytes
+        private let start: Int
+        private let isFinal: Bool
+        private let template: _CSVTableBuilder
+        private let dialect: CSVDialect
+        private let path: String
+        private let baseOffset: Int
+        /// Part boundaries, relative to `start`: part i is `bounds[i]..<bounds[i + 1]`.
+        private var bounds: [Int] = []
+        /// The range's length (parts may end before it: at the last line feed).
+        private var count = 0
+        /// No line feed in a range that is not final: lone-CR line ends, or one record longer
+        /// than the range. It is parsed sequentially, which takes the complete records, and
+        /// refuses a record once it passes the size limit (so a streaming reader's buffer does
+        /// not grow without end).
+        private var sequentialOnly = false
+        private var jobs: [_Job<Part>?] = []
+        private var index = 0
+        private var line: Int
+        /// Whether no part is left.
+        private(set) var isFinished = false
+        /// Bytes of the region consumed (whole records), once finished.
+        private(set) var consumed = 0
+        /// The line after the last consumed record, once finished.
+        var endLine: Int { line }
+
+        /// Starts parsing `buffer[range]`, which starts at a record boundary.
+        ///
+        /// - Parameters:
+        ///   - isFinal: whether the range runs to the end of the input; otherwise only records
+        ///     that end with a line feed are parsed, and the rest is left for the next region.
+        ///   - template: a builder whose columns are set (see ``_CSVTableBuilder/makePartBuilder()``).
+        ///   - baseOffset: the input offset of `buffer[range.lowerBound]`; `line`: its line.
+        ///   - queue: where the parts' jobs start (tests pass a suspended queue).
+        init(
+            _ buffer: Bytes, range: Range<Int>, isFinal: Bool, template: _CSVTableBuilder, dialect: CSVDialect,
+            path: String, baseOffset: Int, line: Int, partCount: Int, queue: DispatchQueue = .global()
+        ) {
+            bytes = buffer
+            start = range.lowerBound
+            self.isFinal = isFinal
+            self.template = template
+            self.dialect = dialect
+            self.path = path
+            self.baseOffset = baseOffset
+            self.line = line
+            guard !range.isEmpty else {
+                isFinished = true
+                return
+            }
+            let count = range.count
+            self.count = count
+            bounds = buffer.with { raw in
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[range])
+                var regionEnd = count
+                if !isFinal {
+                    // Up to the last line feed: the speculative end of the last part.
+                    var k = count
+                    while k > 0 && bytes[k - 1] != 0x0A { k -= 1 }
+                    regionEnd = k
+                }
+                guard regionEnd > 0 else { return [0] }
+                var bounds = [0]
+                for i in 1..<max(partCount, 1) {
+                    let target = regionEnd * i / partCount
+                    guard target > bounds.last! else { continue }
+                    let lf = _ByteScanning.firstIndex(of: 0x0A, in: bytes.baseAddress!, from: target, to: regionEnd)
+                    if lf + 1 < regionEnd && lf + 1 > bounds.last! { bounds.append(lf + 1) }
+                }
+                bounds.append(regionEnd)
+                return bounds
+            }
+            if bounds.count == 1 {
+                sequentialOnly = true
+                return
+            }
+            jobs = Array(repeating: nil, count: bounds.count - 1)
+            guard bounds.count > 2 else { return }
+            for i in 1..<(bounds.count - 1) {
+                let part = (start + bounds[i])..<(start + bounds[i + 1])
+                jobs[i] = _Job(on: queue) { [template, dialect, path] in
+                    buffer.with { raw in
+                        Self.parsePart(
+                            UnsafeRawBufferPointer(rebasing: raw[part]), template: template, dialect: dialect,
+                            path: path)
+                    }
+                }
+            }
+        }
+
+        deinit { for job in jobs { job?.discard() } }
+
+        /// The next part's records, or `nil` when the region is finished.
+        ///
+        /// - Throws: ``CSVError`` for malformed input, with its true line: a part that did not
+        ///   parse is parsed again sequentially, from its start (which the parts before it
+        ///   proved to be a record boundary) to the region's end, and that parse is the last.
+        func next() throws(CSVError) -> _CSVTableBuilder? {
+            guard !isFinished else { return nil }
+            if sequentialOnly { return try sequential(from: 0) }
+            let i = index
+            index += 1
+            let part: Part
+            if i == 0 {
+                part = bytes.with { raw in
+                    Self.parsePart(
+                        UnsafeRawBufferPointer(rebasing: raw[(start + bounds[0])..<(start + bounds[1])]),
+                        template: template, dialect: dialect, path: path)
+                }
+            } else {
+                // While a worker has this part, parse later ones no worker has taken yet here,
+                // rather than wait.
+                var k = i + 1
+                while k < jobs.count && !jobs[i]!.isDone {
+                    _ = jobs[k]!.runIfUntaken()
+                    k += 1
+                }
+                // A job's body does not throw.
+                part = try! jobs[i]!.wait().get()
+                jobs[i] = nil
+            }
+            if part.failed { return try sequential(from: i) }
+            line += part.endLine - 1
+            if index == bounds.count - 1 {
+                isFinished = true
+                consumed = bounds.last!
+            }
+            return part.builder
+        }
+
+        /// Parses from part `i`'s start to the region's end on this thread, as the last part:
+        /// the true records, or the true error.
+        private func sequential(from i: Int) throws(CSVError) -> _CSVTableBuilder {
+            for k in jobs.indices where k > i {
+                jobs[k]?.discard()
+                jobs[k] = nil
+            }
+            isFinished = true
+            var t = CSVTokenizer(dialect: dialect, path: path, maximumRecordBytes: template.options.maximumRecordBytes)
+            t.line = line
+            t.baseOffset = baseOffset + bounds[i]
+            var b = template
+            // To the range's end, past the speculative end of the last part: the complete
+            // records there are this parse's too.
+            let from = start + bounds[i]
+            let to = start + count
+            let (used, _) = try bytes.with { raw in
+                Result { () throws(CSVError) in
+                    try b.consume(UnsafeRawBufferPointer(rebasing: raw[from..<to]), isFinal: isFinal, tokenizer: &t)
+                }
+            }.get()
+            consumed = bounds[i] + used
+            line = t.line
+            return b
+        }
+
+        /// Parses one part as a whole input.
+        private static func parsePart(
+            _ slice: UnsafeRawBufferPointer, template: _CSVTableBuilder, dialect: CSVDialect, path: String
+        ) -> Part {
+            var t = CSVTokenizer(dialect: dialect, path: path, maximumRecordBytes: template.options.maximumRecordBytes)
             var b = template
             do {
                 let (consumed, stopped) = try b.consume(slice, isFinal: true, tokenizer: &t)
-                assert(consumed == slice.count && !stopped, "a part must parse to its end")
                 return Part(builder: b, endLine: t.line, failed: consumed != slice.count || stopped)
             } catch {
                 return Part(builder: b, endLine: t.line, failed: true)
             }
         }
-
-        var parts: [_CSVTableBuilder] = []
-        var currentLine = line
-        for i in results.indices {
-            if results[i].failed {
-                // Sequentially from this part's verified start: the true records, or the true error.
-                var t = CSVTokenizer(
-                    dialect: dialect, path: path, maximumRecordBytes: template.options.maximumRecordBytes)
-                t.line = currentLine
-                t.baseOffset = baseOffset + bounds[i]
-                var b = template
-                let rest = UnsafeRawBufferPointer(rebasing: bytes[bounds[i]...])
-                let (consumed, _) = try b.consume(rest, isFinal: isFinal, tokenizer: &t)
-                parts.append(b)
-                return Result(parts: parts, consumed: bounds[i] + consumed, endLine: t.line)
-            }
-            parts.append(results[i].builder)
-            currentLine += results[i].endLine - 1
-        }
-        return Result(parts: parts, consumed: regionEnd, endLine: currentLine)
     }
 }

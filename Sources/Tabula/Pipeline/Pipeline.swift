@@ -74,8 +74,8 @@ public struct Pipeline: Sendable {
             // `window` at once, and written in order here: no batch waits for its slowest chunk
             // while a core idles, and the reading thread's parse shares the cores with them.
             let window = max(1, _processorCount) + 1
-            var inFlight: [_ChunkJob] = []
-            defer { for job in inFlight { job.discard() } }
+            var inFlight: [(job: _Job<(DataFrame, [UInt8]?)>, rows: Int, bytesRead: Int)] = []
+            defer { for item in inFlight { item.job.discard() } }
             var headerPending = writer.needsHeader
             var firstRow = summary.rowsRead
             var exhausted = false
@@ -100,18 +100,18 @@ public struct Pipeline: Sendable {
                     headerPending = false
                     let start = firstRow
                     firstRow += read.rowCount
-                    inFlight.append(
-                        _ChunkJob(rows: read.rowCount, bytesRead: bytes) {
-                            let frame = try apply(to: chunk, firstRow: start)
-                            return (frame, encoder?.encode(frame, includingHeader: withHeader))
-                        })
+                    let job = _Job {
+                        let frame = try apply(to: chunk, firstRow: start)
+                        return (frame, encoder?.encode(frame, includingHeader: withHeader))
+                    }
+                    inFlight.append((job, read.rowCount, bytes))
                 }
-                guard let job = inFlight.first else { break }
-                var (frame, encoded) = try job.wait().get()
+                guard let item = inFlight.first else { break }
+                var (frame, encoded) = try item.job.wait().get()
                 inFlight.removeFirst()
-                summary.rowsRead += job.rows
+                summary.rowsRead += item.rows
                 summary.chunks += 1
-                summary.bytesRead = job.bytesRead
+                summary.bytesRead = item.bytesRead
                 if let r = remaining, frame.rowCount >= r {
                     if frame.rowCount > r {
                         frame = frame.prefix(r)
@@ -127,7 +127,7 @@ public struct Pipeline: Sendable {
                     try writer.write(frame)
                 }
                 summary.rowsWritten += frame.rowCount
-                progress?(job.bytesRead)
+                progress?(item.bytesRead)
             }
             try writer.finish()
             return summary
@@ -201,71 +201,6 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
     /// The error, with its position in the expression.
     public var underlying: ExpressionError
     public var description: String { "in '\(step)': \(underlying.description)" }
-}
-
-/// One chunk's transformation, run on a Dispatch worker thread; ``wait()`` gives its result.
-///
-/// Whoever takes the job first runs it: a worker, or the thread that waits for it when no
-/// worker has yet. So the pipeline never depends on the pool having a free thread (a run
-/// started from a Dispatch worker, with every worker busy, still makes progress).
-final class _ChunkJob: @unchecked Sendable {
-    let rows: Int
-    let bytesRead: Int
-    private let body: @Sendable () throws -> (DataFrame, [UInt8]?)
-    private var result: Result<(DataFrame, [UInt8]?), Error>? = nil
-    /// Guards `taken`.
-    private let lock = DispatchSemaphore(value: 1)
-    private var taken = false
-    private let finished = DispatchSemaphore(value: 0)
-    /// Set by the owning thread once it has waited (the only thread that calls ``wait()``).
-    private var waited = false
-
-    /// Starts `body` on `queue` (tests pass a suspended queue, to have the waiter run it).
-    init(
-        rows: Int, bytesRead: Int, on queue: DispatchQueue = .global(),
-        _ body: @escaping @Sendable () throws -> (DataFrame, [UInt8]?)
-    ) {
-        self.rows = rows
-        self.bytesRead = bytesRead
-        self.body = body
-        queue.async { [self] in
-            guard take() else { return }
-            // SAFETY: only the thread that took the job writes `result`; the waiter reads it
-            // after `finished` is signalled.
-            result = Result { try body() }
-            finished.signal()
-        }
-    }
-
-    /// Whether the caller is the first to take the job.
-    private func take() -> Bool {
-        lock.wait()
-        defer { lock.signal() }
-        if taken { return false }
-        taken = true
-        return true
-    }
-
-    /// The body's result: run here if no worker has taken it yet, else waited for (again on
-    /// later calls).
-    func wait() -> Result<(DataFrame, [UInt8]?), Error> {
-        if !waited {
-            if take() {
-                result = Result { try body() }
-            } else {
-                finished.wait()
-            }
-            waited = true
-        }
-        return result!
-    }
-
-    /// Drops the job when the run ends early (an error, or the row limit reached): one that no
-    /// worker has taken never runs; one that a worker runs is waited for.
-    func discard() {
-        if !waited && !take() { finished.wait() }
-        waited = true
-    }
 }
 
 /// Reads chunks on a background thread into a bounded queue.

@@ -85,6 +85,88 @@ final class _Thread: @unchecked Sendable {
     }
 }
 
+/// A piece of work started on a Dispatch worker; ``wait()`` gives its result.
+///
+/// Whoever takes the job first runs it: a worker, or the thread that waits for it when no
+/// worker has yet. So its owner never depends on the pool having a free thread (work started
+/// from a Dispatch worker, with every worker busy, still makes progress), and a job that
+/// waits behind others in the pool is run by its owner instead of waited for.
+final class _Job<Value>: @unchecked Sendable {
+    /// Released once run, with what it captured.
+    private var body: (@Sendable () throws -> Value)?
+    private var result: Result<Value, Error>? = nil
+    /// Guards `taken`.
+    private let lock = DispatchSemaphore(value: 1)
+    private var taken = false
+    private let finished = DispatchSemaphore(value: 0)
+    /// Set by the owning thread once it has waited (the only thread that calls ``wait()``).
+    private var waited = false
+
+    /// Starts `body` on `queue` (tests pass a suspended queue, to have the waiter run it).
+    init(on queue: DispatchQueue = .global(), _ body: @escaping @Sendable () throws -> Value) {
+        self.body = body
+        queue.async { [self] in
+            guard take() else { return }
+            run()
+            finished.signal()
+        }
+    }
+
+    /// Runs the body. SAFETY: only the thread that took the job calls it; the waiter reads
+    /// `result` after `finished` is signalled, or after running it itself.
+    private func run() {
+        result = Result { try body!() }
+        body = nil
+    }
+
+    /// Whether the caller is the first to take the job.
+    private func take() -> Bool {
+        lock.wait()
+        defer { lock.signal() }
+        if taken { return false }
+        taken = true
+        return true
+    }
+
+    /// The body's result: run here if no worker has taken it yet, else waited for (again on
+    /// later calls).
+    func wait() -> Result<Value, Error> {
+        if !waited {
+            if take() { run() } else { finished.wait() }
+            waited = true
+        }
+        return result!
+    }
+
+    /// Runs the job here if no worker has taken it yet; `false` if one has (it may still run).
+    /// A later ``wait()`` gives the result either way.
+    func runIfUntaken() -> Bool {
+        guard !waited, take() else { return false }
+        run()
+        finished.signal()
+        return true
+    }
+
+    /// Whether the result is ready (``wait()`` would not block).
+    var isDone: Bool {
+        if waited { return true }
+        if finished.wait(timeout: .now()) == .success {
+            finished.signal()
+            return true
+        }
+        return false
+    }
+
+    /// Drops the job when its result is no longer wanted: one that no worker has taken never
+    /// runs; one that a worker runs is waited for.
+    func discard() {
+        if !waited {
+            if take() { body = nil } else { finished.wait() }
+        }
+        waited = true
+    }
+}
+
 extension Array {
     /// `init(unsafeUninitializedCapacity:initializingWith:)`, safe on several threads at once
     /// when `capacity` is 0. The standard library's version then writes the count of the one

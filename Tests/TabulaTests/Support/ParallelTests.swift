@@ -45,9 +45,10 @@ import Testing
     }
 }
 
-/// `_ChunkJob`: the pipeline's transform of one chunk runs on whichever thread takes it first,
-/// so a run never waits for the Dispatch pool to have a free thread.
-@Suite struct ChunkJobTests {
+/// `_Job` (a pipeline's transform of one chunk, a reader's parse of one part) runs on
+/// whichever thread takes it first, so its owner never waits for the Dispatch pool to have a
+/// free thread.
+@Suite struct JobTests {
     struct Failure: Error {}
 
     static func frame() throws -> DataFrame {
@@ -58,7 +59,7 @@ import Testing
         let held = DispatchQueue(label: "held")
         held.suspend()
         let frame = try Self.frame()
-        let job = _ChunkJob(rows: 3, bytesRead: 7, on: held) { (frame.prefix(2), [1, 2]) }
+        let job = _Job(on: held) { (frame.prefix(2), [1, 2]) }
         // Waited for on a thread of its own, so that a job left to the (suspended) queue fails
         // the test after a while instead of hanging it.
         let done = DispatchSemaphore(value: 0)
@@ -79,7 +80,7 @@ import Testing
     @Test func aJobAWorkerTookIsWaitedFor() throws {
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        let job = _ChunkJob(rows: 1, bytesRead: 0) {
+        let job = _Job<(DataFrame, [UInt8]?)> {
             started.signal()
             release.wait()
             throw Failure()
@@ -91,12 +92,12 @@ import Testing
     }
 }
 
-extension ChunkJobTests {
+extension JobTests {
     @Test func aDiscardedJobThatNoWorkerTookNeverRuns() throws {
         let held = DispatchQueue(label: "held")
         held.suspend()
         let ran = _ResultSlots<Bool>(count: 1)
-        let job = _ChunkJob(rows: 3, bytesRead: 0, on: held) {
+        let job = _Job<(DataFrame, [UInt8]?)>(on: held) {
             ran.slots[0] = true
             return (try Self.frame(), nil)
         }
@@ -104,5 +105,36 @@ extension ChunkJobTests {
         held.resume()
         held.sync {}  // the queued run has come and gone
         #expect(ran.slots[0] == nil)
+    }
+}
+
+extension JobTests {
+    /// What a reader waiting for one part uses to parse later parts itself.
+    @Test func runIfUntakenRunsOnlyAJobNoWorkerHasTaken() throws {
+        let held = DispatchQueue(label: "held")
+        held.suspend()
+        let job = _Job<Int>(on: held) { 7 }
+        #expect(!job.isDone)
+        #expect(job.runIfUntaken())
+        #expect(job.isDone)
+        #expect(job.isDone, "asking again does not use up the result")
+        #expect(!job.runIfUntaken(), "it has run")
+        #expect(try job.wait().get() == 7)
+        held.resume()
+        held.sync {}  // the queued run finds it taken
+
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let busy = _Job<Int> {
+            started.signal()
+            release.wait()
+            return 1
+        }
+        started.wait()  // a worker has it
+        #expect(!busy.runIfUntaken())
+        #expect(!busy.isDone)
+        release.signal()
+        #expect(try busy.wait().get() == 1)
+        #expect(busy.isDone)
     }
 }

@@ -1,0 +1,128 @@
+import Dispatch
+import Testing
+
+@testable import Tabula
+
+/// `_CSVParallelParse.Region`: a block's parts come out in order, each as soon as it and the
+/// parts before it are parsed, with the sequential parse's result whatever the split, and the
+/// caller never waits for a part that no worker has taken.
+@Suite struct ParallelParseTests {
+    /// Records `0..<rows`, every seventh with a quoted field that spans lines (so some splits
+    /// fall inside quotes, and the part before them fails and is parsed again sequentially).
+    static func input(rows: Int) -> [UInt8] {
+        var text = ""
+        for i in 0..<rows {
+            text += i % 7 == 3 ? "\(i),\"line one\nline two, \"\"quoted\"\"\nline three\"\n" : "\(i),plain \(i)\n"
+        }
+        return Array(text.utf8)
+    }
+
+    static func options(parallel: Bool) -> CSVReadOptions {
+        var options = CSVReadOptions()
+        options.hasHeader = false
+        options.allowsParallelParsing = parallel
+        return options
+    }
+
+    static func template() throws -> _CSVTableBuilder {
+        var builder = _CSVTableBuilder(options: options(parallel: true), path: "t.csv")
+        try builder.setColumns(
+            ["id", "text"], location: SourceLocation(path: "t.csv", line: 1, column: 1, byteOffset: 0))
+        return builder.makePartBuilder()
+    }
+
+    /// Every part's frames stacked, and the count of parts.
+    static func drain(_ region: _CSVParallelParse.Region) throws -> (DataFrame, Int) {
+        var frames: [DataFrame] = []
+        while let part = try region.next() { frames.append(part.makeFrame()) }
+        return (try DataFrame(stacking: frames), frames.count)
+    }
+
+    @Test(arguments: [1, 2, 4, 9])
+    func partsInOrderEqualTheSequentialParse(parts: Int) throws {
+        let bytes = Self.input(rows: 2_000)
+        let expected = try DataFrame(csvData: bytes, options: Self.options(parallel: false))
+        let region = _CSVParallelParse.Region(
+            .array(bytes), range: 0..<bytes.count, isFinal: true, template: try Self.template(), dialect: .csv,
+            path: "t.csv", baseOffset: 0, line: 1, partCount: parts)
+        let (frame, count) = try Self.drain(region)
+        #expect(frame.rowCount == 2_000)
+        #expect(frame.columns.map { $0.text(at: 3) } == expected.columns.map { $0.text(at: 3) })
+        #expect(frame.columns.map { $0.text(at: 1_999) } == expected.columns.map { $0.text(at: 1_999) })
+        #expect(count >= 1 && count <= parts)
+        #expect(region.isFinished && region.consumed == bytes.count)
+        #expect(region.endLine == 1 + 2_000 + 2 * (2_000 / 7 + (2_000 % 7 > 3 ? 1 : 0)))
+    }
+
+    /// With no worker to run them (a suspended queue), the caller parses every part itself,
+    /// the first before any other: the reader hands on the first part's chunk at once.
+    @Test func theCallerParsesPartsNoWorkerHasTaken() throws {
+        let held = DispatchQueue(label: "held")
+        held.suspend()
+        defer { held.resume() }
+        let bytes = Self.input(rows: 1_000)
+        let template = try Self.template()
+        let result = _ResultSlots<Int>(count: 2)
+        let done = DispatchSemaphore(value: 0)
+        // On a thread of its own, so that waiting for the held queue fails the test after a
+        // while instead of hanging it.
+        let caller = _Thread {
+            let region = _CSVParallelParse.Region(
+                .array(bytes), range: 0..<bytes.count, isFinal: true, template: template, dialect: .csv,
+                path: "t.csv", baseOffset: 0, line: 1, partCount: 4)
+            result.slots[0] = (try? region.next())?.rowCount
+            result.slots[1] = (try? Self.drain(region))?.0.rowCount
+            done.signal()
+        }
+        let finished = done.wait(timeout: .now() + 20) == .success
+        #expect(finished, "the caller waited for a part no worker had taken")
+        held.resume()
+        caller.join()
+        held.suspend()  // balanced by the deferred resume
+        let first = try #require(result.slots[0])
+        #expect(first > 0 && first < 1_000)
+        #expect(first + (result.slots[1] ?? 0) == 1_000)
+    }
+
+    /// A range that is not final keeps its incomplete last record for the next one; without any
+    /// line feed (lone CR line ends) it is parsed sequentially.
+    @Test func anIncompleteRecordIsLeftAndLoneCarriageReturnsAreParsedSequentially() throws {
+        let bytes = Array("1,a\n2,\"b\nc\"\n3,unfinished".utf8)
+        let region = _CSVParallelParse.Region(
+            .array(bytes), range: 0..<bytes.count, isFinal: false, template: try Self.template(), dialect: .csv,
+            path: "t.csv", baseOffset: 0, line: 1, partCount: 4)
+        let (frame, _) = try Self.drain(region)
+        #expect(frame.rowCount == 2)
+        #expect(region.consumed == bytes.count - "3,unfinished".utf8.count)
+        #expect(region.endLine == 4)
+
+        let cr = Array("1,a\r2,b\r3,c".utf8)
+        let sequential = _CSVParallelParse.Region(
+            .array(cr), range: 0..<cr.count, isFinal: false, template: try Self.template(), dialect: .csv,
+            path: "t.csv", baseOffset: 0, line: 1, partCount: 4)
+        let (crFrame, parts) = try Self.drain(sequential)
+        #expect(parts == 1)
+        #expect(crFrame.rowCount == 2)
+        #expect(sequential.consumed == cr.count - "3,c".utf8.count)
+    }
+
+    /// An error in a late part is reported by the sequential parse from that part's start,
+    /// with its true line; the parts before it came out first.
+    @Test func anErrorInALatePartHasItsTrueLine() throws {
+        var bytes = Self.input(rows: 2_000)
+        let bad = Array("1,\"never closed\n".utf8)
+        bytes += bad
+        let region = _CSVParallelParse.Region(
+            .array(bytes), range: 0..<bytes.count, isFinal: true, template: try Self.template(), dialect: .csv,
+            path: "t.csv", baseOffset: 0, line: 1, partCount: 4)
+        var rows = 0
+        do {
+            while let part = try region.next() { rows += part.rowCount }
+            Issue.record("no error")
+        } catch {
+            #expect(error.location.line == 1 + 2_000 + 2 * (2_000 / 7 + 1))
+            #expect(region.isFinished)
+        }
+        #expect(rows > 0 && rows < 2_000)
+    }
+}
