@@ -1,6 +1,6 @@
 extension Pipeline {
-    /// The chunks of `reader` after the row-local `steps`, transformed on all processors in
-    /// batches and handed to `body` in input order.
+    /// The chunks of `reader` after the row-local `steps`, transformed on all processors as
+    /// they are read and handed to `body` in input order.
     func forEachTransformed(
         _ steps: [Step], reader: some TableSource, summary: inout Summary, progress: ((Int) -> Void)?,
         _ body: (DataFrame) throws -> Void
@@ -9,27 +9,20 @@ extension Pipeline {
         let queue = _ChunkQueue(reader: reader, depth: max(1, queueDepth))
         queue.start()
         defer { queue.stop() }
-        let width = max(1, _processorCount)
-        while true {
-            var batch: [(chunk: DataFrame, bytesRead: Int, firstRow: Int)] = []
-            var firstRow = summary.rowsRead
-            while batch.count < width, let (chunk, bytes) = try queue.next() {
-                batch.append((chunk, bytes, firstRow))
-                firstRow += chunk.rowCount
-            }
-            if batch.isEmpty { return }
-            let jobs = batch
-            let results = _parallelMap(count: jobs.count) { i in
-                Result { try local.apply(to: jobs[i].chunk, firstRow: jobs[i].firstRow) }
-            }
-            for (i, result) in results.enumerated() {
-                let frame = try result.get()
-                summary.rowsRead += batch[i].chunk.rowCount
-                summary.chunks += 1
-                summary.bytesRead = batch[i].bytesRead
-                try body(frame)
-                progress?(batch[i].bytesRead)
-            }
+        var firstRow = summary.rowsRead
+        var jobs = _InOrderJobs<DataFrame> {
+            guard let (chunk, bytes) = try queue.next() else { return nil }
+            let start = firstRow
+            firstRow += chunk.rowCount
+            return (chunk.rowCount, bytes, { try local.apply(to: chunk, firstRow: start) })
+        }
+        defer { jobs.discardAll() }
+        while let (frame, rows, bytesRead) = try jobs.next() {
+            summary.rowsRead += rows
+            summary.chunks += 1
+            summary.bytesRead = bytesRead
+            try body(frame)
+            progress?(bytesRead)
         }
     }
 
@@ -108,30 +101,27 @@ extension Pipeline {
         let queue = _ChunkQueue(reader: reader, depth: max(1, queueDepth))
         queue.start()
         defer { queue.stop() }
-        let width = max(1, _processorCount)
-        while true {
-            var batch: [(chunk: DataFrame, bytesRead: Int, firstRow: Int)] = []
-            var firstRow = summary.rowsRead
-            while batch.count < width, let (chunk, bytes) = try queue.next() {
-                batch.append((chunk, bytes, firstRow))
-                firstRow += chunk.rowCount
-            }
-            if batch.isEmpty { break }
-            let jobs = batch
-            let parts = _parallelMap(count: jobs.count) { i in
-                Result {
+        var firstRow = 0
+        var jobs = _InOrderJobs<GroupAccumulator> {
+            guard let (chunk, bytes) = try queue.next() else { return nil }
+            let start = firstRow
+            firstRow += chunk.rowCount
+            return (
+                chunk.rowCount, bytes,
+                {
                     var part = template
-                    try part.add(try local.apply(to: jobs[i].chunk, firstRow: jobs[i].firstRow))
+                    try part.add(try local.apply(to: chunk, firstRow: start))
                     return part
                 }
-            }
-            for (i, part) in parts.enumerated() {
-                try total.merge(try part.get())
-                summary.rowsRead += batch[i].chunk.rowCount
-                summary.chunks += 1
-                summary.bytesRead = batch[i].bytesRead
-                progress?(batch[i].bytesRead)
-            }
+            )
+        }
+        defer { jobs.discardAll() }
+        while let (part, rows, bytesRead) = try jobs.next() {
+            try total.merge(part)
+            summary.rowsRead += rows
+            summary.chunks += 1
+            summary.bytesRead = bytesRead
+            progress?(bytesRead)
         }
         let table = try total.finish()
         summary.rowsWritten = table.rowCount

@@ -70,48 +70,41 @@ public struct Pipeline: Sendable {
             queue.start()
             defer { queue.stop() }
             let encoder = writer.csvEncoder
-            // Chunks are transformed (and encoded) on worker threads as they arrive, at most
-            // `window` at once, and written in order here: no batch waits for its slowest chunk
-            // while a core idles, and the reading thread's parse shares the cores with them.
-            let window = max(1, _processorCount) + 1
-            var inFlight: [(job: _Job<(DataFrame, [UInt8]?)>, rows: Int, bytesRead: Int)] = []
-            defer { for item in inFlight { item.job.discard() } }
             var headerPending = writer.needsHeader
             var firstRow = summary.rowsRead
-            var exhausted = false
             // Without a filter every row read is a row written, so the row limit cuts chunks
             // before they are transformed: no row past it is evaluated (or fails), and
             // reading stops once it is covered.
             var unsubmitted = steps.contains { if case .filter = $0 { true } else { false } } ? nil : remaining
-            while remaining != 0 {
-                while !exhausted && inFlight.count < window {
-                    guard let (read, bytes) = try queue.next() else {
-                        exhausted = true
-                        break
-                    }
-                    var cut = read
-                    if let u = unsubmitted {
-                        if cut.rowCount > u { cut = cut.prefix(u) }
-                        unsubmitted = u - cut.rowCount
-                        exhausted = unsubmitted == 0
-                    }
-                    let chunk = cut
-                    let withHeader = headerPending
-                    headerPending = false
-                    let start = firstRow
-                    firstRow += read.rowCount
-                    let job = _Job {
+            // Chunks are transformed (and encoded) on worker threads as they arrive and
+            // written in order here; the reading thread's parse shares the cores with them.
+            var jobs = _InOrderJobs<(DataFrame, [UInt8]?)> {
+                guard unsubmitted != 0, let (read, bytes) = try queue.next() else { return nil }
+                var cut = read
+                if let u = unsubmitted {
+                    if cut.rowCount > u { cut = cut.prefix(u) }
+                    unsubmitted = u - cut.rowCount
+                }
+                let chunk = cut
+                let withHeader = headerPending
+                headerPending = false
+                let start = firstRow
+                firstRow += read.rowCount
+                return (
+                    read.rowCount, bytes,
+                    {
                         let frame = try apply(to: chunk, firstRow: start)
                         return (frame, encoder?.encode(frame, includingHeader: withHeader))
                     }
-                    inFlight.append((job, read.rowCount, bytes))
-                }
-                guard let item = inFlight.first else { break }
-                var (frame, encoded) = try item.job.wait().get()
-                inFlight.removeFirst()
-                summary.rowsRead += item.rows
+                )
+            }
+            defer { jobs.discardAll() }
+            while remaining != 0 {
+                guard let (value, rows, bytesRead) = try jobs.next() else { break }
+                var (frame, encoded) = value
+                summary.rowsRead += rows
                 summary.chunks += 1
-                summary.bytesRead = item.bytesRead
+                summary.bytesRead = bytesRead
                 if let r = remaining, frame.rowCount >= r {
                     if frame.rowCount > r {
                         frame = frame.prefix(r)
@@ -127,7 +120,7 @@ public struct Pipeline: Sendable {
                     try writer.write(frame)
                 }
                 summary.rowsWritten += frame.rowCount
-                progress?(item.bytesRead)
+                progress?(bytesRead)
             }
             try writer.finish()
             return summary
@@ -201,6 +194,44 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
     /// The error, with its position in the expression.
     public var underlying: ExpressionError
     public var description: String { "in '\(step)': \(underlying.description)" }
+}
+
+/// Chunks' work started on Dispatch workers as the chunks are read, at most `window` at once,
+/// and its results handed back in input order: no batch waits for its slowest chunk while a
+/// core idles, and a run started from a worker never waits for the pool (see ``_Job``).
+struct _InOrderJobs<Value> {
+    /// The next chunk's rows, the bytes read when it was parsed, and its work; `nil` at the end.
+    typealias Pull = () throws -> (rows: Int, bytesRead: Int, work: @Sendable () throws -> Value)?
+
+    private var inFlight: [(job: _Job<Value>, rows: Int, bytesRead: Int)] = []
+    private let window: Int
+    private let pull: Pull
+    private var exhausted = false
+
+    init(window: Int = max(1, _processorCount) + 1, pull: @escaping Pull) {
+        self.window = max(1, window)
+        self.pull = pull
+    }
+
+    /// The next chunk's result, in input order (after starting work up to the window), or
+    /// `nil` when every chunk has been handed back.
+    mutating func next() throws -> (value: Value, rows: Int, bytesRead: Int)? {
+        while !exhausted && inFlight.count < window {
+            guard let next = try pull() else {
+                exhausted = true
+                break
+            }
+            inFlight.append((_Job(next.work), next.rows, next.bytesRead))
+        }
+        guard let first = inFlight.first else { return nil }
+        let value = try first.job.wait().get()
+        inFlight.removeFirst()
+        return (value, first.rows, first.bytesRead)
+    }
+
+    /// Drops the work in flight when the run ends early (an error, or the row limit reached):
+    /// jobs no worker has taken never run; those a worker runs are waited for.
+    func discardAll() { for item in inFlight { item.job.discard() } }
 }
 
 /// Reads chunks on a background thread into a bounded queue.

@@ -80,15 +80,31 @@ import Testing
     @Test func aJobAWorkerTookIsWaitedFor() throws {
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
+        let runs = _ResultSlots<Int>(count: 1)
         let job = _Job<(DataFrame, [UInt8]?)> {
+            runs.slots[0] = (runs.slots[0] ?? 0) + 1
             started.signal()
             release.wait()
             throw Failure()
         }
         started.wait()  // a worker has it
+        // Waited for on a thread of its own: a wait that ran the job again would block on
+        // `release` and fail the test after a while instead of hanging it.
+        let done = DispatchSemaphore(value: 0)
+        let failures = _ResultSlots<Bool>(count: 2)
+        let waiter = _Thread {
+            for k in 0..<2 {
+                if case .failure(let error) = job.wait() { failures.slots[k] = error is Failure }
+            }
+            done.signal()
+        }
         release.signal()
-        #expect(throws: Failure.self) { try job.wait().get() }
-        #expect(throws: Failure.self) { try job.wait().get() }
+        let finished = done.wait(timeout: .now() + 20) == .success
+        #expect(finished, "the waiter ran the job a worker had")
+        if !finished { release.signal() }
+        waiter.join()
+        #expect(failures.slots == [true, true])
+        #expect(runs.slots[0] == 1)
     }
 }
 
