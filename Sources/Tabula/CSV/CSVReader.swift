@@ -121,18 +121,19 @@ public final class CSVReader {
     private func nextParallel() throws -> DataFrame? {
         while true {
             if let r = region {
-                if let part = try r.next() {
-                    guard part.rowCount > 0 else { continue }
-                    emittedAny = true
-                    return part.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties)
+                let part = try r.next()
+                if r.isFinished {
+                    // Counted with its last part; the parts' jobs are done, and once `r` goes
+                    // the buffer is this reader's alone again.
+                    region = nil
+                    start += r.consumed
+                    bytesConsumed += r.consumed
+                    tokenizer.line = r.endLine
+                    if eof && (start == end || r.consumed == 0) { finished = true }
                 }
-                // The parts' jobs are done: the buffer is this reader's alone again.
-                region = nil
-                start += r.consumed
-                bytesConsumed += r.consumed
-                tokenizer.line = r.endLine
-                if eof && (start == end || r.consumed == 0) { finished = true }
-                continue
+                guard let part, part.rowCount > 0 else { continue }
+                emittedAny = true
+                return part.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties)
             }
             if finished {
                 if emittedAny { return nil }

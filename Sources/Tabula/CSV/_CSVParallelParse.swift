@@ -20,7 +20,7 @@ enum _CSVParallelParse {
     }
 
     /// A region of records being parsed: the first part by the caller, the others by jobs that
-    /// start at once; ``next(_:)`` gives the parts in order, each as soon as it and the parts
+    /// start at once; ``next()`` gives the parts in order, each as soon as it and the parts
     /// before it are parsed, so the caller can hand on the first while the last still runs.
     ///
     /// The region and its jobs hold a reference to the buffer (``Bytes/array(_:)``): the owner

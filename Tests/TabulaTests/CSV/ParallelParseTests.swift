@@ -126,3 +126,36 @@ import Testing
         #expect(rows > 0 && rows < 2_000)
     }
 }
+
+extension ParallelParseTests {
+    /// The streaming reader hands out a block's parts one by one and counts the block's bytes
+    /// with its last part, so the count reaches the input's size with the last chunk (not one
+    /// call later), and the chunks equal a sequential read.
+    @Test func theStreamingReaderCountsABlockWithItsLastPart() throws {
+        var text = "id,name,amount\n"
+        var i = 0
+        while text.utf8.count < 9 << 20 {
+            text += "\(i),name \(i % 97),\(i % 1000).25\n"
+            i += 1
+        }
+        let bytes = Array(text.utf8)
+        let reader = CSVReader(source: MemoryByteSource(bytes))
+        var rows = 0
+        var counts: [Int] = []
+        var chunks = 0
+        while let chunk = try reader.next() {
+            rows += chunk.rowCount
+            counts.append(reader.bytesConsumed)
+            chunks += 1
+        }
+        #expect(rows == i)
+        #expect(chunks > 4, "parts of more than one block")
+        #expect(counts.last == bytes.count)
+        #expect(counts == counts.sorted())
+        #expect(counts.filter { $0 == bytes.count }.count == 1, "the last block's earlier parts count without it")
+        var options = CSVReadOptions()
+        options.allowsParallelParsing = false
+        let sequential = try CSVReader(source: MemoryByteSource(bytes), options: options).readAll()
+        #expect(try CSVReader(source: MemoryByteSource(bytes)).readAll() == sequential)
+    }
+}
