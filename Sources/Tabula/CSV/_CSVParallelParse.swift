@@ -63,6 +63,8 @@ enum _CSVParallelParse {
         private var line: Int
         /// Whether no part is left.
         private(set) var isFinished = false
+        /// The error of the sequential parse, thrown again by every later call.
+        private var failure: CSVError? = nil
         /// Bytes of the region consumed (whole records), once finished.
         private(set) var consumed = 0
         /// The line after the last consumed record, once finished.
@@ -140,6 +142,9 @@ enum _CSVParallelParse {
         ///   parse is parsed again sequentially, from its start (which the parts before it
         ///   proved to be a record boundary) to the region's end, and that parse is the last.
         func next() throws(CSVError) -> _CSVTableBuilder? {
+            // After an error, every later call throws it again (the records after it are not
+            // parsed, and nothing counts as consumed).
+            if let failure { throw failure }
             guard !isFinished else { return nil }
             if sequentialOnly { return try sequential(from: 0) }
             let i = index
@@ -152,12 +157,14 @@ enum _CSVParallelParse {
                         template: template, dialect: dialect, path: path)
                 }
             } else {
-                // While a worker has this part, parse later ones no worker has taken yet here,
-                // rather than wait.
-                var k = i + 1
-                while k < jobs.count && !jobs[i]!.isDone {
-                    _ = jobs[k]!.runIfUntaken()
-                    k += 1
+                // This part first, here, if no worker has taken it; while a worker has it,
+                // parse the later ones no worker has taken yet here, rather than wait.
+                if !jobs[i]!.runIfUntaken() {
+                    var k = i + 1
+                    while k < jobs.count && !jobs[i]!.isDone {
+                        _ = jobs[k]!.runIfUntaken()
+                        k += 1
+                    }
                 }
                 // A job's body does not throw.
                 part = try! jobs[i]!.wait().get()
@@ -188,11 +195,15 @@ enum _CSVParallelParse {
             // records there are this parse's too.
             let from = start + bounds[i]
             let to = start + count
-            let (used, _) = try bytes.with { raw in
+            let outcome = bytes.with { raw in
                 Result { () throws(CSVError) in
                     try b.consume(UnsafeRawBufferPointer(rebasing: raw[from..<to]), isFinal: isFinal, tokenizer: &t)
                 }
-            }.get()
+            }
+            guard case .success(let (used, _)) = outcome else {
+                if case .failure(let error) = outcome { failure = error }
+                throw failure!
+            }
             consumed = bounds[i] + used
             line = t.line
             return b

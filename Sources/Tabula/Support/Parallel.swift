@@ -158,7 +158,7 @@ final class _Job<Value>: @unchecked Sendable {
     }
 
     /// Drops the job when its result is no longer wanted: one that no worker has taken never
-    /// runs; one that a worker runs is waited for.
+    /// runs; one that a worker runs is waited for. ``wait()`` is not called afterwards.
     func discard() {
         if !waited {
             if take() { body = nil } else { finished.wait() }

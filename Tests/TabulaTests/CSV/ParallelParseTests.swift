@@ -159,3 +159,33 @@ extension ParallelParseTests {
         #expect(try CSVReader(source: MemoryByteSource(bytes)).readAll() == sequential)
     }
 }
+
+extension ParallelParseTests {
+    /// An error in a late part of a block is thrown again by every later call, as a sequential
+    /// reader does: no rows are handed out twice and the error does not go away.
+    @Test func theStreamingReaderThrowsALatePartsErrorAgain() throws {
+        var text = "id,amount\n"
+        var i = 0
+        while text.utf8.count < 9 << 20 {
+            text += i == 600_000 ? "\(i),not a number\n" : "\(i),\(i % 1000)\n"
+            i += 1
+        }
+        var options = CSVReadOptions()
+        options.columnTypes = ["amount": .int64]
+        let reader = CSVReader(source: MemoryByteSource(Array(text.utf8)), options: options)
+        var rows = 0
+        var first: CSVError? = nil
+        do {
+            while let chunk = try reader.next() { rows += chunk.rowCount }
+        } catch let error as CSVError {
+            first = error
+        }
+        let error = try #require(first)
+        #expect(error.location.line == 600_002)
+        #expect(rows > 0 && rows < 600_000, "the parts before the bad row's part come out first")
+        for _ in 0..<2 {
+            #expect(throws: CSVError.self) { _ = try reader.next() }
+            do { _ = try reader.next() } catch let again as CSVError { #expect(again.location == error.location) }
+        }
+    }
+}

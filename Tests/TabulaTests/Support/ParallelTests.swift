@@ -87,7 +87,8 @@ import Testing
             release.wait()
             throw Failure()
         }
-        started.wait()  // a worker has it
+        // A worker has it (a pool too busy to start it within the timeout fails the test).
+        try #require(started.wait(timeout: .now() + 20) == .success)
         // Waited for on a thread of its own: a wait that ran the job again would block on
         // `release` and fail the test after a while instead of hanging it.
         let done = DispatchSemaphore(value: 0)
@@ -146,7 +147,8 @@ extension JobTests {
             release.wait()
             return 1
         }
-        started.wait()  // a worker has it
+        // A worker has it (a pool too busy to start it within the timeout fails the test).
+        try #require(started.wait(timeout: .now() + 20) == .success)
         #expect(!busy.runIfUntaken())
         #expect(!busy.isDone)
         release.signal()
