@@ -166,8 +166,11 @@ enum _CSVParallelParse {
                         k += 1
                     }
                 }
-                // A job's body does not throw.
-                part = try! jobs[i]!.wait().get()
+                // A job's body does not throw; were it to, the part counts as failed and is
+                // parsed again here, which gives the true records or error.
+                part =
+                    (try? jobs[i]!.wait().get())
+                    ?? Part(builder: template, endLine: 1, failed: true)
                 jobs[i] = nil
             }
             if part.failed { return try sequential(from: i) }

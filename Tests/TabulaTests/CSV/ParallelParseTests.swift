@@ -17,6 +17,18 @@ import Testing
         return Array(text.utf8)
     }
 
+    /// A header and records `row(0)`, `row(1)`, … until the input holds at least `bytes`
+    /// bytes (more than one 8 MiB block for the streaming reader); and the record count.
+    static func input(header: String, bytes: Int, _ row: (Int) -> String) -> ([UInt8], Int) {
+        var text = header + "\n"
+        var i = 0
+        while text.utf8.count < bytes {
+            text += row(i) + "\n"
+            i += 1
+        }
+        return (Array(text.utf8), i)
+    }
+
     static func options(parallel: Bool) -> CSVReadOptions {
         var options = CSVReadOptions()
         options.hasHeader = false
@@ -132,13 +144,9 @@ extension ParallelParseTests {
     /// with its last part, so the count reaches the input's size with the last chunk (not one
     /// call later), and the chunks equal a sequential read.
     @Test func theStreamingReaderCountsABlockWithItsLastPart() throws {
-        var text = "id,name,amount\n"
-        var i = 0
-        while text.utf8.count < 9 << 20 {
-            text += "\(i),name \(i % 97),\(i % 1000).25\n"
-            i += 1
+        let (bytes, i) = Self.input(header: "id,name,amount", bytes: 9 << 20) {
+            "\($0),name \($0 % 97),\($0 % 1000).25"
         }
-        let bytes = Array(text.utf8)
         let reader = CSVReader(source: MemoryByteSource(bytes))
         var rows = 0
         var counts: [Int] = []
@@ -164,15 +172,12 @@ extension ParallelParseTests {
     /// An error in a late part of a block is thrown again by every later call, as a sequential
     /// reader does: no rows are handed out twice and the error does not go away.
     @Test func theStreamingReaderThrowsALatePartsErrorAgain() throws {
-        var text = "id,amount\n"
-        var i = 0
-        while text.utf8.count < 9 << 20 {
-            text += i == 600_000 ? "\(i),not a number\n" : "\(i),\(i % 1000)\n"
-            i += 1
+        let (bytes, _) = Self.input(header: "id,amount", bytes: 9 << 20) {
+            $0 == 600_000 ? "\($0),not a number" : "\($0),\($0 % 1000)"
         }
         var options = CSVReadOptions()
         options.columnTypes = ["amount": .int64]
-        let reader = CSVReader(source: MemoryByteSource(Array(text.utf8)), options: options)
+        let reader = CSVReader(source: MemoryByteSource(bytes), options: options)
         var rows = 0
         var first: CSVError? = nil
         do {
