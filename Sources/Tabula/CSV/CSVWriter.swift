@@ -96,68 +96,141 @@ struct _CSVEncoder: Sendable {
         }
         let rows = frame.rowCount
         guard rows > 0, !frame.columns.isEmpty else { return header }
-        // Column by column: each column's cells as bytes + offsets (quoted, nulls spelled),
-        // then one pass that interleaves them into rows.
+        // Column by column: each column's cells as bytes + offsets (nulls spelled), then one
+        // pass that interleaves them into rows, quoting the cells of text columns that need it
+        // as it copies them (one copy of their text instead of two).
         let single = frame.columns.count == 1
-        let formatted = frame.columns.map { format($0, single: single) }
+        let columns = frame.columns.map { prepare($0, single: single) }
+        let formatted = columns.map(\.cells)
+        var nullCell: [UInt8] = []
+        appendNull(single: single, to: &nullCell)
+        // Exact, or with columns quoted in the pass, the most they can take: a cell of n bytes
+        // at most 2n + 2, a null the null text.
         var total = 0
-        for f in formatted { total += f.offsets[rows] - f.offsets[0] }
+        for column in columns {
+            let size = column.cells.offsets[rows] - column.cells.offsets[0]
+            total += column.quotes ? 2 * size + rows * Swift.max(2, nullCell.count) : size
+        }
         total += rows * (frame.columns.count - 1 + (dialect.lineTerminator == .crlf ? 2 : 1))
         let headerCount = header.count
         total += headerCount
         let delimiter = dialect.delimiter
         let crlf = dialect.lineTerminator == .crlf
         let columnCount = formatted.count
-        // Each column's byte count: a cell with 16 bytes after its start is copied as two words.
+        let quotes = columns.map(\.quotes)
+        let exact = !quotes.contains(true)
+        // Each column's byte count: a cell with 32 bytes after its start is copied as four words.
         let byteCounts = formatted.map(\.bytes.count)
-        // 16 bytes of slack past `total` for the two-word copy of the last cells.
-        return [UInt8](_uninitializedCapacity: total + 16) { dst, initialized in
+        // The validity words of quoted columns with nulls (nil for the others).
+        let nullWords = columns.map { $0.quotes && !$0.validity.allValid ? $0.validity.words : nil }
+        // 32 bytes of slack past `total` for the four-word copy of the last cells.
+        return [UInt8](_uninitializedCapacity: total + 32) { dst, initialized in
             var w = headerCount
             header.withUnsafeBufferPointer { h in
                 if headerCount > 0 { dst.baseAddress!.update(from: h.baseAddress!, count: headerCount) }
             }
             let out = UnsafeMutableRawPointer(dst.baseAddress!)
             withColumnPointers(formatted) { bytesArray, offsetsArray in
-                bytesArray.withUnsafeBufferPointer { bytes in
-                    offsetsArray.withUnsafeBufferPointer { offsets in
-                        byteCounts.withUnsafeBufferPointer { byteCounts in
-                            for r in 0..<rows {
-                                for c in 0..<columnCount {
-                                    if c > 0 {
-                                        dst[w] = delimiter
-                                        w &+= 1
-                                    }
-                                    let lo = offsets[c][r]
-                                    let n = offsets[c][r &+ 1] &- lo
-                                    let from = UnsafeRawPointer(bytes[c] + lo)
-                                    if n <= 16 && lo &+ 16 <= byteCounts[c] {
-                                        // SAFETY: 16 bytes from the cell's start are inside its column, and
-                                        // `dst` has 16 bytes of slack past `total`; bytes past the cell
-                                        // are overwritten by what follows, or lie past `initialized`.
-                                        (out + w).storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-                                        (out + w).storeBytes(
-                                            of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-                                            toByteOffset: 8, as: UInt64.self)
-                                    } else if n > 0 {
-                                        // SAFETY: `total` counts every cell's bytes, delimiters and line ends.
-                                        (out + w).copyMemory(from: from, byteCount: n)
-                                    }
-                                    w &+= n
+                nullWords.withUnsafeBufferPointers { nullWords in
+                    // One descriptor per column, read through a pointer in the row loop.
+                    let cells = (0..<columnCount).map { c in
+                        _RowPassColumn(
+                            bytes: bytesArray[c], offsets: offsetsArray[c], byteCount: byteCounts[c], quotes: quotes[c],
+                            nullWords: nullWords[c])
+                    }
+                    cells.withUnsafeBufferPointer { cells in
+                        var at = w
+                        for r in 0..<rows {
+                            for c in 0..<columnCount {
+                                if c > 0 {
+                                    dst[at] = delimiter
+                                    at &+= 1
                                 }
-                                if crlf {
-                                    dst[w] = 0x0D
-                                    w &+= 1
+                                let column = cells[c]
+                                let lo = column.offsets[r]
+                                let n = column.offsets[r &+ 1] &- lo
+                                let from = UnsafeRawPointer(column.bytes + lo)
+                                let wordsFit = n <= 32 && lo &+ 32 <= column.byteCount
+                                if column.quotes {
+                                    if let words = column.nullWords, words[r >> 6] & (1 << UInt64(r & 63)) == 0 {
+                                        nullCell.withUnsafeBytes {
+                                            if let p = $0.baseAddress {
+                                                (out + at).copyMemory(from: p, byteCount: $0.count)
+                                            }
+                                        }
+                                        at &+= nullCell.count
+                                        continue
+                                    }
+                                    if !wordsFit || !isPlainShortCell(from, count: n) {
+                                        // SAFETY: `total` counts 2n + 2 bytes for this cell.
+                                        at = writeText(
+                                            UnsafeRawBufferPointer(start: from, count: n), forceQuotes: n == 0, to: out,
+                                            at: at)
+                                        continue
+                                    }
                                 }
-                                dst[w] = 0x0A
-                                w &+= 1
+                                if wordsFit {
+                                    // SAFETY: 32 bytes from the cell's start are inside its column, and
+                                    // `dst` has 32 bytes of slack past `total`; bytes past the cell
+                                    // are overwritten by what follows, or lie past `initialized`.
+                                    _CSVEncoder.copy32(from, to: out + at)
+                                } else if n > 0 {
+                                    // SAFETY: `total` counts every cell's bytes, delimiters and line ends.
+                                    (out + at).copyMemory(from: from, byteCount: n)
+                                }
+                                at &+= n
                             }
+                            if crlf {
+                                dst[at] = 0x0D
+                                at &+= 1
+                            }
+                            dst[at] = 0x0A
+                            at &+= 1
                         }
+                        w = at
                     }
                 }
             }
-            precondition(w == total, "CSV size computed wrong")
+            precondition(exact ? w == total : w <= total, "CSV size computed wrong")
             initialized = w
         }
+    }
+
+    /// Copies 32 bytes as four words (no call to memmove for a short cell).
+    @inline(__always)
+    static func copy32(_ from: UnsafeRawPointer, to: UnsafeMutableRawPointer) {
+        for k in 0..<4 {
+            to.storeBytes(
+                of: from.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self), toByteOffset: k &* 8, as: UInt64.self)
+        }
+    }
+
+    /// Whether the cell of `count` (1 ... 32) bytes at `p`, which has 32 readable bytes, is
+    /// written as it is: it holds no delimiter, quote, CR or LF, and neither starts nor ends
+    /// with a space or tab nor starts with 0xEF (maybe U+FEFF: ``writeText`` decides those).
+    @inline(__always)
+    private func isPlainShortCell(_ p: UnsafeRawPointer, count: Int) -> Bool {
+        guard count > 0 else { return false }
+        // A word at a time (SWAR). A set high bit marks a byte equal to a special one, or a byte
+        // above such a byte (a borrow runs upward), so a mark inside the cell means one of its
+        // bytes is special. Bytes past the cell are masked off; byte 0 is the lowest.
+        let (d, q) = (_ByteScanning.broadcast(dialect.delimiter), _ByteScanning.broadcast(dialect.quote))
+        let (lf, cr) = (_ByteScanning.broadcast(0x0A), _ByteScanning.broadcast(0x0D))
+        var marked: UInt64 = 0
+        var k = 0
+        while k < count {
+            let w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            let marks =
+                _ByteScanning.firstZeroByte(w ^ d) | _ByteScanning.firstZeroByte(w ^ q)
+                | _ByteScanning.firstZeroByte(w ^ lf) | _ByteScanning.firstZeroByte(w ^ cr)
+            let left = count &- k
+            marked |= left >= 8 ? marks : marks & ((1 &<< UInt64(left &* 8)) &- 1)
+            k &+= 8
+        }
+        if marked != 0 { return false }
+        let first = p.load(as: UInt8.self)
+        let last = p.load(fromByteOffset: count &- 1, as: UInt8.self)
+        return first != 0x20 && first != 0x09 && first != 0xEF && last != 0x20 && last != 0x09
     }
 
     /// Calls `body` with each column's byte and offset base pointers.
@@ -176,18 +249,26 @@ struct _CSVEncoder: Sendable {
         nest(0, [], [])
     }
 
-    /// One column's cells as they are written: quoted where needed, nulls spelled out.
+    /// One column as the row pass reads it: text as it is when no cell needs quotes or a null
+    /// text, text the pass quotes cell by cell otherwise, other types formatted.
+    private func prepare(_ column: AnyColumn, single: Bool) -> _EncodedColumn {
+        let validity = column.validity
+        if let text = column.sourceText {
+            let buffer = text.buffer
+            let cells = _FormattedColumn(bytes: buffer.bytes, offsets: buffer.offsets)
+            let nullNeedsText = !nullBytes.isEmpty || single
+            let plain = (!nullNeedsText || validity.nullCount == 0) && !needsQuoting(buffer, validity)
+            return _EncodedColumn(cells: cells, quotes: !plain, validity: validity)
+        }
+        return _EncodedColumn(cells: format(column, single: single), quotes: false, validity: validity)
+    }
+
+    /// The cells of a column of numbers, booleans or timestamps as they are written, nulls
+    /// spelled out.
     private func format(_ column: AnyColumn, single: Bool) -> _FormattedColumn {
         let rows = column.count
         let validity = column.validity
         let nullNeedsText = !nullBytes.isEmpty || single
-        if let text = column.sourceText {
-            let buffer = text.buffer
-            if !nullNeedsText || validity.nullCount == 0, !needsQuoting(buffer, validity) {
-                return _FormattedColumn(bytes: buffer.bytes, offsets: buffer.offsets)
-            }
-            return formatQuoting(buffer, validity, single: single)
-        }
         var f = _FormattedColumn(capacity: rows * 8)
         func each(_ body: (Int, inout [UInt8]) -> Void) {
             for r in 0..<rows {
@@ -223,7 +304,7 @@ struct _CSVEncoder: Sendable {
             let values = c.buffer.values
             each { r, out in _ValueFormatting.appendTimestamp(values[r], to: &out) }
         case .text, .string:
-            preconditionFailure("text columns are handled above")
+            preconditionFailure("text columns are prepared by prepare(_:single:)")
         }
         return f
     }
@@ -246,41 +327,6 @@ struct _CSVEncoder: Sendable {
                     offsets[r + 1] = w
                 }
                 initialized = w
-            }
-        }
-        return _FormattedColumn(bytes: bytes, offsets: offsets)
-    }
-
-    /// Text cells, each quoted if it needs to be, written at a pointer into one buffer sized for
-    /// the worst case (every cell quoted and made of quotes, each doubled), with no `Array`
-    /// append per cell.
-    private func formatQuoting(_ buffer: StringBuffer, _ validity: ValidityBitmap, single: Bool) -> _FormattedColumn {
-        let rows = validity.count
-        var null: [UInt8] = []
-        appendNull(single: single, to: &null)
-        let capacity = Swift.max(1, 2 * buffer.bytes.count + rows * Swift.max(2, null.count))
-        var offsets = [Int](repeating: 0, count: rows + 1)
-        let bytes = buffer.bytes.withUnsafeBytes { raw in
-            buffer.offsets.withUnsafeBufferPointer { starts in
-                offsets.withUnsafeMutableBufferPointer { offsets in
-                    [UInt8](_uninitializedCapacity: capacity) { out, initialized in
-                        let p = UnsafeMutableRawPointer(out.baseAddress!)
-                        var w = 0
-                        for r in 0..<rows {
-                            // SAFETY: a cell of n bytes takes at most 2n + 2, a null `null.count`:
-                            // within the capacity.
-                            if validity[r] {
-                                let cell = UnsafeRawBufferPointer(rebasing: raw[starts[r]..<starts[r + 1]])
-                                w = writeText(cell, forceQuotes: cell.isEmpty, to: p, at: w)
-                            } else if !null.isEmpty {
-                                null.withUnsafeBytes { (p + w).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                                w &+= null.count
-                            }
-                            offsets[r + 1] = w
-                        }
-                        initialized = w
-                    }
-                }
             }
         }
         return _FormattedColumn(bytes: bytes, offsets: offsets)
@@ -384,7 +430,37 @@ struct _CSVEncoder: Sendable {
     }
 }
 
-/// One column's cells as written, contiguous: cell `r` is `bytes[offsets[r] ..< offsets[r + 1]]`.
+/// Where the row pass reads one column's cells.
+struct _RowPassColumn {
+    let bytes: UnsafePointer<UInt8>
+    let offsets: UnsafePointer<Int>
+    let byteCount: Int
+    let quotes: Bool
+    /// The validity words when the pass quotes the column and it has nulls.
+    let nullWords: UnsafePointer<UInt64>?
+}
+
+extension Array where Element == [UInt64]? {
+    /// Calls `body` with a base pointer for each array (nil for nil or empty ones).
+    func withUnsafeBufferPointers<R>(_ body: ([UnsafePointer<UInt64>?]) -> R) -> R {
+        func nest(_ i: Int, _ pointers: [UnsafePointer<UInt64>?]) -> R {
+            if i == count { return body(pointers) }
+            guard let words = self[i] else { return nest(i + 1, pointers + [nil]) }
+            return words.withUnsafeBufferPointer { nest(i + 1, pointers + [$0.baseAddress]) }
+        }
+        return nest(0, [])
+    }
+}
+
+/// One column for the row pass: its cells, and whether the pass quotes them (text cells, a null
+/// written as the null text).
+struct _EncodedColumn {
+    var cells: _FormattedColumn
+    var quotes: Bool
+    var validity: ValidityBitmap
+}
+
+/// One column's cells, contiguous: cell `r` is `bytes[offsets[r] ..< offsets[r + 1]]`.
 struct _FormattedColumn {
     var bytes: [UInt8]
     var offsets: [Int]

@@ -55,8 +55,8 @@ struct _CSVColumnBuilder: Sendable {
                 total &+= Int(s.endOffset &- s.startOffset)
             }
         }
-        // Plus 16 bytes of slack for the word-at-a-time copy of short fields below.
-        let capacity = (c.replacesInvalidUTF8 ? total &* 3 : total) &+ 16
+        // Plus 32 bytes of slack for the word-at-a-time copy of short fields below.
+        let capacity = (c.replacesInvalidUTF8 ? total &* 3 : total) &+ 32
         let byteStart = text.bytes.count
         text.bytes._appendZeros(capacity)
         let offsetStart = text.offsets.count
@@ -111,17 +111,13 @@ struct _CSVColumnBuilder: Sendable {
                                     written &+= 1
                                     i &+= b == c.quote ? 2 : 1
                                 }
-                            } else if field.count <= 16 && s.lowerBound &+ 16 <= c.bytes.count {
-                                // A short field (most are) as two 8-byte words, without a call to
-                                // memmove. SAFETY: 16 bytes from the field's start are inside the input,
-                                // and the capacity has 16 bytes of slack past the sum of the lengths;
+                            } else if field.count <= 32 && s.lowerBound &+ 32 <= c.bytes.count {
+                                // A short field (most are) as four 8-byte words, without a call to
+                                // memmove. SAFETY: 32 bytes from the field's start are inside the input,
+                                // and the capacity has 32 bytes of slack past the sum of the lengths;
                                 // the bytes past the field are overwritten or removed.
-                                let from = UnsafeRawPointer(base + s.lowerBound)
-                                let to = UnsafeMutableRawPointer(dst + written)
-                                to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-                                to.storeBytes(
-                                    of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8,
-                                    as: UInt64.self)
+                                _CSVEncoder.copy32(
+                                    UnsafeRawPointer(base + s.lowerBound), to: UnsafeMutableRawPointer(dst + written))
                                 written &+= field.count
                             } else if field.count > 0 {
                                 // SAFETY: capacity holds the sum of all field lengths.

@@ -258,6 +258,21 @@ func readError(_ text: String, dialect: CSVDialect = .csv, options: CSVReadOptio
         #expect(try df["c19999", Int64.self][0] == 19_999)
     }
 
+    /// Fields of up to 32 bytes are copied into their column as four words when 32 bytes from
+    /// their start lie inside the input, and with one copy near its end: every length from 0
+    /// to 40, in the middle of the input and as the input's last field (no line end after it).
+    @Test func fieldsOfEveryLengthAreCopiedWhole() throws {
+        var options = CSVReadOptions()
+        options.infersTypes = false
+        for length in 0...40 {
+            let field = String((0..<length).map { Character(UnicodeScalar(UInt8(0x41 + $0 % 26))) })
+            let text = "a,b\n\(field),x\ny,\(field)\nz,\(field)"
+            let df = try readBothWays(text, options: options)
+            let expected = length == 0 ? nil : field
+            #expect(df.textRows == [[expected, "x"], ["y", expected], ["z", expected]], "length \(length)")
+        }
+    }
+
     @Test func veryLongFieldsStraddleBuffers() throws {
         let long = String(repeating: "ab\"\"c,\n", count: 20_000)
         let df = try readBothWays("x,y\n\"\(long)\",1\n")

@@ -99,6 +99,49 @@ import Testing
         }
     }
 
+    /// Text cells of up to 32 bytes are checked for quoting a word at a time, with the bytes
+    /// past the cell masked off; longer ones take the general path. Every length from 1 to 40,
+    /// a special byte at every offset, neighbours whose first bytes are special (so a mask one
+    /// byte too wide quotes a cell that needs none), with and without nulls spelled out.
+    @Test func eachCellIsQuotedExactlyWhenItMustBe() throws {
+        func expected(_ cell: String?, nullText: String) -> String {
+            guard let cell else { return nullText }
+            let bytes = Array(cell.utf8)
+            let needs =
+                bytes.isEmpty || bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+                || [0x20, 0x09].contains(bytes.first!) || [0x20, 0x09].contains(bytes.last!)
+            return needs ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+        }
+        var cells: [String?] = []
+        for length in 1...40 {
+            let plain = String((0..<length).map { Character(UnicodeScalar(UInt8(0x61 + $0 % 26))) })
+            cells.append(plain)
+            for offset in 0..<length {
+                for special in [",", "\"", "\n", "\r", " ", "\t"] {
+                    var chars = Array(plain)
+                    chars[offset] = Character(special)
+                    cells.append(String(chars))
+                    cells.append(",x")  // a special byte right after the cell before it
+                }
+            }
+            cells.append(nil)
+            cells.append("")
+        }
+        let plain = Column<String>(name: "p", values: cells.map { _ in "ok" }).eraseToAnyColumn()
+        let df = try DataFrame(columns: [Column<String>(name: "s", contents: cells).eraseToAnyColumn(), plain])
+        for nullText in ["", "NA"] {
+            let text = try df.csvString(options: CSVWriteOptions(nullText: nullText))
+            let lines = cells.map { expected($0, nullText: nullText) + ",ok\n" }
+            #expect(text == "s,p\n" + lines.joined(), "null text '\(nullText)'")
+        }
+        // The same text read from CSV (the reader's buffers, not a frame built in memory).
+        var options = CSVReadOptions()
+        options.infersTypes = false
+        let read = try DataFrame(csvString: try df.csvString(), options: options)
+        #expect(read == df)
+        #expect(try read.csvString() == (try df.csvString()))
+    }
+
     @Test func writingAFileIsAtomic() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
