@@ -49,6 +49,13 @@ public final class AtomicFileSink: ByteSink {
     private var buffer: [UInt8] = []
     private let bufferSize = 1 << 20
     private var done = false
+    /// Whether a file was at `name` when the sink was made: the rename then replaces it.
+    let replacesFile: Bool
+    /// Bytes written to the file so far.
+    private var written = 0
+    /// How many of them the kernel was asked to start writing to disk (see ``startWriteBack()``).
+    private(set) var handedToWriteBack = 0
+    static let writeBackStep = 8 << 20
 
     /// Creates the temporary file beside `path`.
     ///
@@ -69,6 +76,8 @@ public final class AtomicFileSink: ByteSink {
             throw TabulaError.io(path, code, action: "cannot write")
         }
         self.fd = fd
+        var target = stat()
+        replacesFile = lstat(path, &target) == 0
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         buffer.reserveCapacity(bufferSize)
         // mkstemp creates 0600; give the output the usual mode, minus the umask.
@@ -108,6 +117,23 @@ public final class AtomicFileSink: ByteSink {
             }
             offset += n
         }
+        written += bytes.count
+        if replacesFile && written - handedToWriteBack >= Self.writeBackStep { startWriteBack() }
+    }
+
+    /// Write-behind for a file that replaces another: the kernel is asked to start writing
+    /// what the file has so far to disk, without waiting for it. A rename over an existing
+    /// file makes ext4 (by default) write the new file's data out inside the rename, so that a
+    /// crash leaves the old file or the new one; with the whole output still in the page cache
+    /// that took 100-150 ms for 150 MB here, one core waiting and the other idle. Started as the
+    /// output is written, the disk works while the pipeline computes. A new file is left to the
+    /// page cache: nothing waits for it at the rename, and writing it early only cost time.
+    private func startWriteBack() {
+        #if os(Linux)
+            // Advice only: an error (a file system without write-back ranges) changes nothing.
+            _ = _syncFileRange(fd, Int64(handedToWriteBack), Int64(written - handedToWriteBack), _syncFileRangeWrite)
+        #endif
+        handedToWriteBack = written
     }
 
     public func finish() throws {
@@ -173,3 +199,12 @@ public final class FileDescriptorSink: ByteSink {
     public func finish() throws { try flush() }
     public func abort() { buffer.removeAll() }
 }
+
+#if os(Linux)
+    /// Linux's `sync_file_range` (declared by fcntl.h only under _GNU_SOURCE, which the Glibc
+    /// module does not define).
+    @_silgen_name("sync_file_range")
+    func _syncFileRange(_ fd: Int32, _ offset: Int64, _ count: Int64, _ flags: UInt32) -> Int32
+    /// `SYNC_FILE_RANGE_WRITE`: start writing the range's dirty pages, do not wait.
+    let _syncFileRangeWrite: UInt32 = 2
+#endif
