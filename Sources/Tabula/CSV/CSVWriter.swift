@@ -441,7 +441,7 @@ struct _RowPassColumn {
 }
 
 extension Array where Element == [UInt64]? {
-    /// Calls `body` with a base pointer for each array (nil for nil or empty ones).
+    /// Calls `body` with the base pointer of each array (nil for a nil one).
     func withUnsafeBufferPointers<R>(_ body: ([UnsafePointer<UInt64>?]) -> R) -> R {
         func nest(_ i: Int, _ pointers: [UnsafePointer<UInt64>?]) -> R {
             if i == count { return body(pointers) }
