@@ -142,6 +142,45 @@ import Testing
         #expect(try read.csvString() == (try df.csvString()))
     }
 
+    /// The row pass's quoting by what starts a cell: U+FEFF (quoted, or it would read back as
+    /// a byte-order mark) but not other text starting with 0xEF; in TSV a leading tab (the
+    /// delimiter) and a leading space; a one-column text frame's nulls written `""` and its
+    /// empty strings too, so that neither reads back as a blank line.
+    @Test func cellsAreQuotedByHowTheyStartInEveryDialect() throws {
+        // The last cell is long so that the others have 32 bytes of column after their start
+        // (the word-at-a-time check), as in any column of more than a few cells.
+        let pad = String(repeating: "z", count: 40)
+        let cells: [String?] = [
+            "\u{FEFF}x", "\u{FEFF}", "\u{F8FF}x", "ab\u{FEFF}", "\tlead", " lead", "ok", nil, "", pad,
+        ]
+        let df = try DataFrame(columns: [
+            Column<String>(name: "s", contents: cells).eraseToAnyColumn(),
+            Column<Int64>(name: "n", values: (0..<Int64(cells.count)).map { $0 }).eraseToAnyColumn(),
+        ])
+        #expect(
+            try df.csvString(options: CSVWriteOptions(includesHeader: false))
+                == "\"\u{FEFF}x\",0\n\"\u{FEFF}\",1\n\u{F8FF}x,2\nab\u{FEFF},3\n\"\tlead\",4\n\" lead\",5\nok,6\n,7\n\"\",8\n\(pad),9\n"
+        )
+        #expect(
+            try df.csvString(dialect: .tsv, options: CSVWriteOptions(includesHeader: false))
+                == "\"\u{FEFF}x\"\t0\n\"\u{FEFF}\"\t1\n\u{F8FF}x\t2\nab\u{FEFF}\t3\n\"\tlead\"\t4\n\" lead\"\t5\nok\t6\n\t7\n\"\"\t8\n\(pad)\t9\n"
+        )
+        let single = try DataFrame(columns: [
+            Column<String>(name: "s", contents: ["a", nil, "", "b"]).eraseToAnyColumn()
+        ])
+        let text = try single.csvString()
+        #expect(text == "s\na\n\"\"\n\"\"\nb\n")
+        var options = CSVReadOptions()
+        options.infersTypes = false
+        #expect(try DataFrame(csvString: text, options: options).rowCount == 4)
+        for dialect in [CSVDialect.csv, .tsv] {
+            var options = CSVReadOptions()
+            options.infersTypes = false
+            let back = try DataFrame(csvString: try df.csvString(dialect: dialect), dialect: dialect, options: options)
+            #expect(try Array(back["s", String.self]) == cells, "\(dialect)")
+        }
+    }
+
     @Test func writingAFileIsAtomic() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
