@@ -101,7 +101,6 @@ struct _CSVEncoder: Sendable {
         // as it copies them (one copy of their text instead of two).
         let single = frame.columns.count == 1
         let columns = frame.columns.map { prepare($0, single: single) }
-        let formatted = columns.map(\.cells)
         var nullCell: [UInt8] = []
         appendNull(single: single, to: &nullCell)
         // Exact, or with columns quoted in the pass, the most they can take: a cell of n bytes
@@ -116,13 +115,8 @@ struct _CSVEncoder: Sendable {
         total += headerCount
         let delimiter = dialect.delimiter
         let crlf = dialect.lineTerminator == .crlf
-        let columnCount = formatted.count
-        let quotes = columns.map(\.quotes)
-        let exact = !quotes.contains(true)
-        // Each column's byte count: a cell with 32 bytes after its start is copied as four words.
-        let byteCounts = formatted.map(\.bytes.count)
-        // The validity words of quoted columns with nulls (nil for the others).
-        let nullWords = columns.map { $0.quotes && !$0.validity.allValid ? $0.validity.words : nil }
+        let columnCount = columns.count
+        let exact = !columns.contains { $0.quotes }
         // 32 bytes of slack past `total` for the four-word copy of the last cells.
         return [UInt8](_uninitializedCapacity: total + 32) { dst, initialized in
             var w = headerCount
@@ -130,78 +124,59 @@ struct _CSVEncoder: Sendable {
                 if headerCount > 0 { dst.baseAddress!.update(from: h.baseAddress!, count: headerCount) }
             }
             let out = UnsafeMutableRawPointer(dst.baseAddress!)
-            withColumnPointers(formatted) { bytesArray, offsetsArray in
-                nullWords.withUnsafeBufferPointers { nullWords in
-                    // One descriptor per column, read through a pointer in the row loop.
-                    let cells = (0..<columnCount).map { c in
-                        _RowPassColumn(
-                            bytes: bytesArray[c], offsets: offsetsArray[c], byteCount: byteCounts[c], quotes: quotes[c],
-                            nullWords: nullWords[c])
-                    }
-                    cells.withUnsafeBufferPointer { cells in
-                        var at = w
-                        for r in 0..<rows {
-                            for c in 0..<columnCount {
-                                if c > 0 {
-                                    dst[at] = delimiter
-                                    at &+= 1
-                                }
-                                let column = cells[c]
-                                let lo = column.offsets[r]
-                                let n = column.offsets[r &+ 1] &- lo
-                                let from = UnsafeRawPointer(column.bytes + lo)
-                                let wordsFit = n <= 32 && lo &+ 32 <= column.byteCount
-                                if column.quotes {
-                                    if let words = column.nullWords, words[r >> 6] & (1 << UInt64(r & 63)) == 0 {
-                                        nullCell.withUnsafeBytes {
-                                            if let p = $0.baseAddress {
-                                                (out + at).copyMemory(from: p, byteCount: $0.count)
-                                            }
-                                        }
-                                        at &+= nullCell.count
-                                        continue
-                                    }
-                                    if !wordsFit || !isPlainShortCell(from, count: n) {
-                                        // SAFETY: `total` counts 2n + 2 bytes for this cell.
-                                        at = writeText(
-                                            UnsafeRawBufferPointer(start: from, count: n), forceQuotes: n == 0, to: out,
-                                            at: at)
-                                        continue
-                                    }
-                                }
-                                if wordsFit {
-                                    // SAFETY: 32 bytes from the cell's start are inside its column, and
-                                    // `dst` has 32 bytes of slack past `total`; bytes past the cell
-                                    // are overwritten by what follows, or lie past `initialized`.
-                                    _CSVEncoder.copy32(from, to: out + at)
-                                } else if n > 0 {
-                                    // SAFETY: `total` counts every cell's bytes, delimiters and line ends.
-                                    (out + at).copyMemory(from: from, byteCount: n)
-                                }
-                                at &+= n
-                            }
-                            if crlf {
-                                dst[at] = 0x0D
-                                at &+= 1
-                            }
-                            dst[at] = 0x0A
+            withRowPassColumns(columns) { cells in
+                var at = w
+                for r in 0..<rows {
+                    for c in 0..<columnCount {
+                        if c > 0 {
+                            dst[at] = delimiter
                             at &+= 1
                         }
-                        w = at
+                        let column = cells[c]
+                        let lo = column.offsets[r]
+                        let n = column.offsets[r &+ 1] &- lo
+                        let from = UnsafeRawPointer(column.bytes + lo)
+                        let wordsFit = n <= 32 && lo &+ 32 <= column.byteCount
+                        if column.quotes {
+                            if let words = column.nullWords, words[r >> 6] & (1 << UInt64(r & 63)) == 0 {
+                                nullCell.withUnsafeBytes {
+                                    if let p = $0.baseAddress {
+                                        (out + at).copyMemory(from: p, byteCount: $0.count)
+                                    }
+                                }
+                                at &+= nullCell.count
+                                continue
+                            }
+                            if !wordsFit || !isPlainShortCell(from, count: n) {
+                                // SAFETY: `total` counts 2n + 2 bytes for this cell.
+                                at = writeText(
+                                    UnsafeRawBufferPointer(start: from, count: n), forceQuotes: n == 0, to: out,
+                                    at: at)
+                                continue
+                            }
+                        }
+                        if wordsFit {
+                            // SAFETY: 32 bytes from the cell's start are inside its column, and
+                            // `dst` has 32 bytes of slack past `total`; bytes past the cell
+                            // are overwritten by what follows, or lie past `initialized`.
+                            _ByteScanning.copy32(from, to: out + at)
+                        } else if n > 0 {
+                            // SAFETY: `total` counts every cell's bytes, delimiters and line ends.
+                            (out + at).copyMemory(from: from, byteCount: n)
+                        }
+                        at &+= n
                     }
+                    if crlf {
+                        dst[at] = 0x0D
+                        at &+= 1
+                    }
+                    dst[at] = 0x0A
+                    at &+= 1
                 }
+                w = at
             }
             precondition(exact ? w == total : w <= total, "CSV size computed wrong")
             initialized = w
-        }
-    }
-
-    /// Copies 32 bytes as four words (no call to memmove for a short cell).
-    @inline(__always)
-    static func copy32(_ from: UnsafeRawPointer, to: UnsafeMutableRawPointer) {
-        for k in 0..<4 {
-            to.storeBytes(
-                of: from.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self), toByteOffset: k &* 8, as: UInt64.self)
         }
     }
 
@@ -233,20 +208,28 @@ struct _CSVEncoder: Sendable {
         return first != 0x20 && first != 0x09 && first != 0xEF && last != 0x20 && last != 0x09
     }
 
-    /// Calls `body` with each column's byte and offset base pointers.
-    private func withColumnPointers(
-        _ columns: [_FormattedColumn], _ body: ([UnsafePointer<UInt8>], [UnsafePointer<Int>]) -> Void
+    /// Calls `body` with where the row pass reads each column (pointers valid inside `body`).
+    private func withRowPassColumns(
+        _ columns: [_EncodedColumn], _ body: (UnsafeBufferPointer<_RowPassColumn>) -> Void
     ) {
-        func nest(_ i: Int, _ bytes: [UnsafePointer<UInt8>], _ offsets: [UnsafePointer<Int>]) {
-            if i == columns.count { return body(bytes, offsets) }
-            columns[i].bytes.withUnsafeBufferPointer { b in
-                columns[i].offsets.withUnsafeBufferPointer { o in
-                    // An empty array may have no storage: point at a dummy byte (never read).
-                    nest(i + 1, bytes + [b.baseAddress ?? _FormattedColumn.empty], offsets + [o.baseAddress!])
+        func nest(_ i: Int, _ done: [_RowPassColumn]) {
+            if i == columns.count { return done.withUnsafeBufferPointer(body) }
+            let column = columns[i]
+            // The validity words only when the pass quotes the column and it has nulls.
+            let words = column.quotes && !column.validity.allValid ? column.validity.words : []
+            column.cells.bytes.withUnsafeBufferPointer { b in
+                column.cells.offsets.withUnsafeBufferPointer { o in
+                    words.withUnsafeBufferPointer { w in
+                        // An empty array may have no storage: point at a dummy byte (never read).
+                        let pass = _RowPassColumn(
+                            bytes: b.baseAddress ?? _FormattedColumn.empty, offsets: o.baseAddress!,
+                            byteCount: b.count, quotes: column.quotes, nullWords: words.isEmpty ? nil : w.baseAddress)
+                        nest(i + 1, done + [pass])
+                    }
                 }
             }
         }
-        nest(0, [], [])
+        nest(0, [])
     }
 
     /// One column as the row pass reads it: text as it is when no cell needs quotes or a null
@@ -434,22 +417,11 @@ struct _CSVEncoder: Sendable {
 struct _RowPassColumn {
     let bytes: UnsafePointer<UInt8>
     let offsets: UnsafePointer<Int>
+    /// A cell with 32 bytes of the column after its start is read as four words.
     let byteCount: Int
     let quotes: Bool
     /// The validity words when the pass quotes the column and it has nulls.
     let nullWords: UnsafePointer<UInt64>?
-}
-
-extension Array where Element == [UInt64]? {
-    /// Calls `body` with the base pointer of each array (nil for a nil one).
-    func withUnsafeBufferPointers<R>(_ body: ([UnsafePointer<UInt64>?]) -> R) -> R {
-        func nest(_ i: Int, _ pointers: [UnsafePointer<UInt64>?]) -> R {
-            if i == count { return body(pointers) }
-            guard let words = self[i] else { return nest(i + 1, pointers + [nil]) }
-            return words.withUnsafeBufferPointer { nest(i + 1, pointers + [$0.baseAddress]) }
-        }
-        return nest(0, [])
-    }
 }
 
 /// One column for the row pass: its cells, and whether the pass quotes them (text cells, a null

@@ -116,7 +116,7 @@ struct _CSVColumnBuilder: Sendable {
                                 // memmove. SAFETY: 32 bytes from the field's start are inside the input,
                                 // and the capacity has 32 bytes of slack past the sum of the lengths;
                                 // the bytes past the field are overwritten or removed.
-                                _CSVEncoder.copy32(
+                                _ByteScanning.copy32(
                                     UnsafeRawPointer(base + s.lowerBound), to: UnsafeMutableRawPointer(dst + written))
                                 written &+= field.count
                             } else if field.count > 0 {

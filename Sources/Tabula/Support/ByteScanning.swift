@@ -101,6 +101,17 @@ enum _ByteScanning {
         return false
     }
 
+    /// Copies 32 bytes as four words: a short field or cell without a call to memmove.
+    ///
+    /// - Precondition: 32 bytes are readable at `from` and writable at `to`.
+    @inline(__always)
+    static func copy32(_ from: UnsafeRawPointer, to: UnsafeMutableRawPointer) {
+        for k in 0..<4 {
+            to.storeBytes(
+                of: from.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self), toByteOffset: k &* 8, as: UInt64.self)
+        }
+    }
+
     /// Scalar twin of ``firstIndex(of:_:_:in:from:to:)``.
     static func firstIndexScalar(of a: UInt8, _ b: UInt8, _ c: UInt8, in p: UnsafeRawPointer, from: Int, to: Int) -> Int
     {
