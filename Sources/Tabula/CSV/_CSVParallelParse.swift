@@ -69,6 +69,9 @@ enum _CSVParallelParse {
         private(set) var consumed = 0
         /// The line after the last consumed record, once finished.
         var endLine: Int { line }
+        /// Whether a part failed and the rest of the region was parsed again on one thread (a
+        /// split inside a quoted field, or an error).
+        private(set) var reparsedSequentially = false
 
         /// Starts parsing `buffer[range]`, which starts at a record boundary.
         ///
@@ -107,11 +110,13 @@ enum _CSVParallelParse {
                 }
                 guard regionEnd > 0 else { return [0] }
                 var bounds = [0]
+                let fieldCount = template.builders.count
                 for i in 1..<max(partCount, 1) {
                     let target = regionEnd * i / partCount
                     guard target > bounds.last! else { continue }
-                    let lf = _ByteScanning.firstIndex(of: 0x0A, in: bytes.baseAddress!, from: target, to: regionEnd)
-                    if lf + 1 < regionEnd && lf + 1 > bounds.last! { bounds.append(lf + 1) }
+                    let split = Self.split(
+                        in: bytes, after: target, before: regionEnd, fieldCount: fieldCount, dialect: dialect)
+                    if split < regionEnd && split > bounds.last! { bounds.append(split) }
                 }
                 bounds.append(regionEnd)
                 return bounds
@@ -173,7 +178,10 @@ enum _CSVParallelParse {
                     ?? Part(builder: template, endLine: 1, failed: true)
                 jobs[i] = nil
             }
-            if part.failed { return try sequential(from: i) }
+            if part.failed {
+                reparsedSequentially = true
+                return try sequential(from: i)
+            }
             line += part.endLine - 1
             if index == bounds.count - 1 {
                 isFinished = true
@@ -210,6 +218,80 @@ enum _CSVParallelParse {
             consumed = bounds[i] + used
             line = t.line
             return b
+        }
+
+        /// Where to split near `target`: just after the first line feed from there that a record
+        /// seems to start after, else just after the first line feed (`end` when there is none).
+        ///
+        /// A line feed inside a quoted field is no record boundary, and a part started there
+        /// fails the chain check and costs a sequential parse of the rest of the region. The
+        /// records after a line feed are read ahead a little: they must have `fieldCount` fields,
+        /// each either unquoted without a quote or quoted and closed by a quote that a delimiter
+        /// or a line end follows. Only a hint: correctness comes from the chain check.
+        static func split(
+            in bytes: UnsafeRawBufferPointer, after target: Int, before end: Int, fieldCount: Int, dialect: CSVDialect
+        ) -> Int {
+            let base = bytes.baseAddress!
+            let first = _ByteScanning.firstIndex(of: 0x0A, in: base, from: target, to: end) + 1
+            // Comment lines and unknown widths leave nothing to check against.
+            guard fieldCount > 0, dialect.commentPrefix == nil else { return first }
+            var candidate = first
+            for _ in 0..<16 where candidate < end {
+                if looksLikeRecords(bytes, from: candidate, before: end, fieldCount: fieldCount, dialect: dialect) {
+                    return candidate
+                }
+                candidate = _ByteScanning.firstIndex(of: 0x0A, in: base, from: candidate, to: end) + 1
+            }
+            return first
+        }
+
+        /// Whether the (up to) two records from `start` look well-formed with `fieldCount` fields
+        /// (see ``split(in:after:before:fieldCount:dialect:)``); what `end` or 64 KiB cuts
+        /// short counts as well-formed so far.
+        static func looksLikeRecords(
+            _ bytes: UnsafeRawBufferPointer, from start: Int, before end: Int, fieldCount: Int, dialect: CSVDialect
+        ) -> Bool {
+            let (delimiter, quote) = (dialect.delimiter, dialect.quote)
+            let limit = Swift.min(end, start + (64 << 10))
+            var i = start
+            var records = 0
+            var fields = 1
+            var atFieldStart = true
+            var quoted = false
+            while i < limit {
+                let b = bytes[i]
+                if quoted {
+                    if b == quote {
+                        let next: UInt8 = i + 1 < limit ? bytes[i + 1] : 0x0A
+                        if next == quote {
+                            i += 2
+                            continue
+                        }
+                        guard next == delimiter || next == 0x0A || next == 0x0D else { return false }
+                        quoted = false
+                    }
+                    i += 1
+                    continue
+                }
+                if b == delimiter {
+                    fields += 1
+                    atFieldStart = true
+                } else if b == 0x0A {
+                    guard fields == fieldCount else { return false }
+                    records += 1
+                    if records == 2 { return true }
+                    fields = 1
+                    atFieldStart = true
+                } else if b == quote {
+                    guard atFieldStart else { return false }
+                    quoted = true
+                    atFieldStart = false
+                } else if b != 0x0D {
+                    atFieldStart = false
+                }
+                i += 1
+            }
+            return true
         }
 
         /// Parses one part as a whole input.

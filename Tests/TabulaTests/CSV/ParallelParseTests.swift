@@ -7,8 +7,8 @@ import Testing
 /// parts before it are parsed, with the sequential parse's result whatever the split, and the
 /// caller never waits for a part that no worker has taken.
 @Suite struct ParallelParseTests {
-    /// Records `0..<rows`, every seventh with a quoted field that spans lines (so some splits
-    /// fall inside quotes, and the part before them fails and is parsed again sequentially).
+    /// Records `0..<rows`, every seventh with a quoted field that spans lines (splits avoid its
+    /// line feeds; see `aSplitInsideQuotesIsParsedAgain` for one that does not).
     static func input(rows: Int) -> [UInt8] {
         var text = ""
         for i in 0..<rows {
@@ -43,6 +43,11 @@ import Testing
         return builder.makePartBuilder()
     }
 
+    /// Each column's cells as text (names aside: the template names its columns).
+    static func cells(_ frame: DataFrame) -> [[String?]] {
+        frame.columns.map { column in (0..<column.count).map { column.text(at: $0) } }
+    }
+
     /// Every part's frames stacked, and the count of parts.
     static func drain(_ region: _CSVParallelParse.Region) throws -> (DataFrame, Int) {
         var frames: [DataFrame] = []
@@ -64,6 +69,74 @@ import Testing
         #expect(count >= 1 && count <= parts)
         #expect(region.isFinished && region.consumed == bytes.count)
         #expect(region.endLine == 1 + 2_000 + 2 * (2_000 / 7 + (2_000 % 7 > 3 ? 1 : 0)))
+    }
+
+    /// Splits land after the line feeds that end records, not after those inside quoted fields,
+    /// so no part fails and nothing is parsed twice; the result is the sequential parse's.
+    @Test(arguments: [2, 4, 9])
+    func splitsAvoidLineFeedsInsideQuotes(parts: Int) throws {
+        let bytes = Self.input(rows: 2_000)
+        let expected = try DataFrame(csvData: bytes, options: Self.options(parallel: false))
+        let region = _CSVParallelParse.Region(
+            .array(bytes), range: 0..<bytes.count, isFinal: true, template: try Self.template(), dialect: .csv,
+            path: "t.csv", baseOffset: 0, line: 1, partCount: parts)
+        let (frame, count) = try Self.drain(region)
+        #expect(Self.cells(frame) == Self.cells(expected))
+        #expect(count == parts)
+        #expect(!region.reparsedSequentially)
+    }
+
+    /// A quoted field whose lines look like records fools the split: the part before it ends
+    /// inside the quotes, fails, and the region is parsed again from that part's start, with
+    /// the sequential parse's result.
+    @Test func aSplitInsideQuotesIsParsedAgain() throws {
+        var text = ""
+        for i in 0..<200 { text += "\(i),plain\n" }
+        text += "200,\"starts here\n" + String(repeating: "7,looks like a record\n", count: 2_000) + "ends here\"\n"
+        for i in 201..<400 { text += "\(i),plain\n" }
+        let bytes = Array(text.utf8)
+        let expected = try DataFrame(csvData: bytes, options: Self.options(parallel: false))
+        let region = _CSVParallelParse.Region(
+            .array(bytes), range: 0..<bytes.count, isFinal: true, template: try Self.template(), dialect: .csv,
+            path: "t.csv", baseOffset: 0, line: 1, partCount: 2)
+        let (frame, _) = try Self.drain(region)
+        #expect(region.reparsedSequentially)
+        #expect(Self.cells(frame) == Self.cells(expected))
+        #expect(frame.rowCount == 400)
+        #expect(region.endLine == 1 + 400 + 2_001)
+    }
+
+    /// The split's look-ahead: two records of the expected width, quoted fields closed before a
+    /// delimiter or a line end; anything else moves the split to a later line feed, and after
+    /// 16 line feeds that all fail it stays at the first.
+    @Test func theSplitLooksAheadForWellFormedRecords() {
+        func split(_ text: String, fields: Int = 3, dialect: CSVDialect = .csv) -> Int {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBytes {
+                _CSVParallelParse.Region.split(
+                    in: $0, after: 0, before: bytes.count, fieldCount: fields, dialect: dialect)
+            }
+        }
+        // Inside a quoted field: the first line feed's next line has one field.
+        let quotedTail = "x\nsecond line\",2,3\n4,5,6\n7,8,9\n"
+        #expect(split(quotedTail) == "x\nsecond line\",2,3\n".utf8.count)
+        // A quote inside an unquoted field, and a quote closed before other text.
+        #expect(split("x\na\"b,2,3\n4,5,6\n7,8,9\n") == "x\na\"b,2,3\n".utf8.count)
+        #expect(split("x\n\"a\"b,2,3\n4,5,6\n7,8,9\n") == "x\n\"a\"b,2,3\n".utf8.count)
+        // Quoted fields with doubled quotes, delimiters and line feeds inside, CRLF line ends.
+        #expect(split("x\r\n\"a \"\"q\"\", b\nc\",2,3\r\n4,\"5\",6\r\n") == 3)
+        // The second record counts too.
+        #expect(split("x\n1,2,3\n4,5\n1,2,3\n4,5,6\n") == "x\n1,2,3\n4,5\n".utf8.count)
+        // Records cut short by the end are taken.
+        #expect(split("x\n1,2") == 2)
+        // A tab-separated dialect reads its own delimiter.
+        #expect(split("x\n1,2,3\n1\t2\t3\n4\t5\t6\n", dialect: .tsv) == "x\n1,2,3\n".utf8.count)
+        // Nothing to check against, or nothing that looks right: the first line feed.
+        #expect(split("x\n1\n2\n", fields: 0) == 2)
+        #expect(split("x\n1,2,3\n#c\n", dialect: CSVDialect(commentPrefix: Array("#".utf8))) == 2)
+        #expect(split("x\n" + String(repeating: "1,2\n", count: 20)) == 2)
+        // No line feed: past the end.
+        #expect(split("1,2,3") == 6)
     }
 
     /// With no worker to run them (a suspended queue), the caller parses every part itself,
