@@ -164,17 +164,19 @@ struct _CSVTableBuilder: _CSVRecordSink {
     }
 
     /// Tokenizes `bytes` and builds the records into the columns, a slice at a time so the
-    /// pending spans stay small: 512 KiB of input (about 7,000 records of 72 bytes: 700 KB of
-    /// spans) keeps a slice's bytes and spans in L2 for the column passes that read them, and its
-    /// buffers under malloc's mmap threshold, reused instead of mapped and faulted in again (with
-    /// 4 MiB slices, parsing M spent three times the system time).
+    /// pending spans stay small: 128 KiB of input (about 1,800 records of 72 bytes: 170 KB of
+    /// spans) keeps a slice's bytes and spans in a 512 KiB L2 for the column passes that read
+    /// them (each pass reads every record's spans; with 512 KiB slices, 700 KB of spans, they
+    /// came from L3 and apply on M took 1.04x the CPU time), and its buffers under malloc's mmap
+    /// threshold, reused instead of mapped and faulted in again (with 4 MiB slices, parsing M
+    /// spent three times the system time).
     ///
     /// - Returns: bytes consumed (whole records) and whether the row limit or chunk size stopped it.
     mutating func consume(
         _ bytes: UnsafeRawBufferPointer, isFinal: Bool, tokenizer: inout CSVTokenizer
     ) throws(CSVError) -> (consumed: Int, stopped: Bool) {
         var offset = 0
-        var slice = 512 << 10
+        var slice = 128 << 10
         let startBase = tokenizer.baseOffset
         let startedEmpty = rowCount == 0 && builders.allSatisfy { $0.count == 0 }
         while offset < bytes.count || (isFinal && offset == 0 && bytes.count == 0) {
