@@ -23,12 +23,7 @@ struct Describe: ParsableCommand {
         let reader = try inputOptions.openReader(input)
         let bar = ProgressBar(total: reader.totalBytes, quiet: common.quiet)
         var summarizer = TableSummarizer()
-        var rows = 0
-        while let chunk = try reader.next() {
-            summarizer.add(chunk)
-            rows += chunk.rowCount
-            bar.update(reader.bytesRead)
-        }
+        let rows = try summarizer.add(contentsOf: reader) { bar.update($0) }
         bar.finish()
         print(renderSummaries(summarizer.summaries(), rows: rows))
     }

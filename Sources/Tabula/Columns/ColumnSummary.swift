@@ -113,6 +113,26 @@ public struct TableSummarizer {
         }
     }
 
+    /// Adds every chunk of `source`, read ahead on a thread of its own so that parsing the next
+    /// chunks overlaps summarising this one (bounded memory: two chunks wait at most).
+    ///
+    /// - Parameter progress: called after each chunk with the bytes read so far.
+    /// - Returns: the rows added.
+    /// - Throws: the source's error, after the chunks before it were added.
+    @discardableResult
+    public mutating func add(contentsOf source: some TableSource, progress: ((Int) -> Void)? = nil) throws -> Int {
+        let queue = _ChunkQueue(reader: source, depth: 2)
+        queue.start()
+        defer { queue.stop() }
+        var rows = 0
+        while let (chunk, bytesRead) = try queue.next() {
+            add(chunk)
+            rows += chunk.rowCount
+            progress?(bytesRead)
+        }
+        return rows
+    }
+
     static func add(_ column: AnyColumn, to a: inout Accumulator) {
         let validity = column.validity
         a.nulls += validity.nullCount

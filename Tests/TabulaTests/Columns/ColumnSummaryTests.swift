@@ -265,3 +265,46 @@ import Testing
         #expect(s[2].histogram == [1, 0, 0, 0, 0, 1, 0, 0, 0, 1])
     }
 }
+
+extension ColumnSummaryTests {
+    /// Summaries of a whole source, read ahead on a thread while earlier chunks are summarised,
+    /// equal those of its chunks added one by one; progress rises to the input's size; an error
+    /// in the input is thrown after the rows before it were added.
+    @Test func aSourceIsSummarisedAsItsChunksAre() throws {
+        var text = "id,name,score\n"
+        for i in 0..<5_000 { text += "\(i),n\(i % 37),\(i % 11 == 0 ? "" : String(Double(i) / 4))\n" }
+        var options = CSVReadOptions()
+        options.chunkRowCount = 700
+        options.allowsParallelParsing = false
+        func reader(_ text: String) throws -> TableReader {
+            try TableReader(source: MemoryByteSource(Array(text.utf8)), options: options)
+        }
+        var expected = TableSummarizer()
+        let chunks = try reader(text)
+        while let chunk = try chunks.next() { expected.add(chunk) }
+
+        var summarizer = TableSummarizer()
+        var progress: [Int] = []
+        let rows = try summarizer.add(contentsOf: try reader(text)) { progress.append($0) }
+        #expect(rows == 5_000)
+        #expect(progress.count == 8)
+        #expect(progress == progress.sorted() && progress.last == text.utf8.count)
+        let (got, want) = (summarizer.summaries(), expected.summaries())
+        #expect(got.map(\.name) == ["id", "name", "score"])
+        #expect(got.map(\.count) == want.map(\.count))
+        #expect(got.map(\.nullCount) == want.map(\.nullCount) && got[2].nullCount == 455)
+        #expect(got.map(\.distinct) == want.map(\.distinct))
+        #expect(got.map(\.minimum) == want.map(\.minimum) && got.map(\.maximum) == want.map(\.maximum))
+        #expect(got.map(\.mean) == want.map(\.mean))
+        #expect(got[1].topValues.map(\.value) == want[1].topValues.map(\.value))
+
+        // A record with a stray quote past the first chunks.
+        var failing = TableSummarizer()
+        var added = 0
+        #expect(throws: CSVError.self) {
+            try failing.add(contentsOf: try reader(text + "1,\"open,2\n")) { _ in added += 1 }
+        }
+        #expect(added == 7)
+        #expect(failing.summaries().first?.count == 4_900)
+    }
+}
