@@ -52,10 +52,14 @@ public final class AtomicFileSink: ByteSink {
     /// Whether a file was at `name` when the sink was made: the rename then replaces it.
     let replacesFile: Bool
     /// Bytes written to the file so far.
-    private var written = 0
+    private(set) var written = 0
     /// How many of them the kernel was asked to start writing to disk (see ``startWriteBack()``).
     private(set) var handedToWriteBack = 0
     static let writeBackStep = 8 << 20
+    /// The replaced file, open for reading while a regular file (see ``dropReplacedPages()``).
+    private var replacedFD: Int32 = -1
+    /// Bytes from its start whose cached pages the kernel was asked to drop.
+    private(set) var droppedFromReplaced = 0
 
     /// Creates the temporary file beside `path`.
     ///
@@ -84,6 +88,12 @@ public final class AtomicFileSink: ByteSink {
         let mask = umask(0)
         umask(mask)
         fchmod(fd, 0o666 & ~mask)
+        #if os(Linux)
+            if replacesFile && target.st_mode & S_IFMT == S_IFREG {
+                replacedFD = open(path, O_RDONLY | O_CLOEXEC)
+                dropReplacedPages()
+            }
+        #endif
     }
 
     deinit {
@@ -119,6 +129,32 @@ public final class AtomicFileSink: ByteSink {
         }
         written += bytes.count
         if replacesFile && written - handedToWriteBack >= Self.writeBackStep { startWriteBack() }
+        if replacedFD >= 0 && written + Self.writeBackStep > droppedFromReplaced { dropReplacedPages() }
+    }
+
+    /// Asks the kernel to drop the replaced file's cached pages up to two steps past the bytes
+    /// written, before the output's writes need new pages: the rename drops them all at the end
+    /// anyway, and a page freed now is one the next writes take. On a virtual machine that
+    /// hands free memory back to its host, a page the guest has not touched lately costs a
+    /// fault in the host when first written (a new 512 MiB file is written at 0.5 GB/s here,
+    /// at 2.5 GB/s right after one is deleted); a tool that truncates its target reuses the
+    /// old pages this way. Apply on L writing over its previous output: 1.45 s of system time
+    /// before, 0.73 s with this. Advice only: the contents stay on disk; pages still dirty
+    /// are not dropped (the kernel starts writing them). When the target is also the input,
+    /// pages the reader has not reached yet may be read from disk again.
+    private func dropReplacedPages() {
+        #if os(Linux)
+            guard replacedFD >= 0 else { return }
+            let end = written + 2 * Self.writeBackStep
+            _ = posix_fadvise(
+                replacedFD, off_t(droppedFromReplaced), off_t(end - droppedFromReplaced), POSIX_FADV_DONTNEED)
+            droppedFromReplaced = end
+        #endif
+    }
+
+    private func closeReplaced() {
+        if replacedFD >= 0 { close(replacedFD) }
+        replacedFD = -1
     }
 
     /// Write-behind for a file that replaces another: the kernel is asked to start writing
@@ -142,6 +178,7 @@ public final class AtomicFileSink: ByteSink {
             try flush()
             if close(fd) != 0 { throw TabulaError.io(name, errno, action: "cannot write") }
             fd = -1
+            closeReplaced()
             if rename(temporaryPath, name) != 0 {
                 throw TabulaError.io(name, errno, action: "cannot rename into place")
             }
@@ -157,6 +194,7 @@ public final class AtomicFileSink: ByteSink {
         done = true
         if fd >= 0 { close(fd) }
         fd = -1
+        closeReplaced()
         unlink(temporaryPath)
     }
 }

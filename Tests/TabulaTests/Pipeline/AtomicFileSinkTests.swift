@@ -37,4 +37,92 @@ import Testing
         }
         #expect(try dir.contents().sorted() == ["new.csv", "old.csv"])
     }
+
+    /// Before the output's writes reach them, the replaced file's cached pages are dropped a
+    /// step ahead (so the pages they free are the ones the writes take); its contents stay
+    /// as they were until the rename replaces it. Only a regular file at the target is read so:
+    /// not a symbolic link (the rename replaces the link) and not a new file.
+    @Test func aReplacedFilesPagesAreDroppedAheadOfTheWrites() throws {
+        #if os(Linux)
+            let dir = try TemporaryDirectory()
+            defer { dir.cleanUp() }
+            let step = AtomicFileSink.writeBackStep
+            let target = dir.path("out.csv")
+            let old = [UInt8]((0..<(3 * step + 5)).map { UInt8(truncatingIfNeeded: $0 % 251) })
+            try Self.writeClean(old, to: target)
+            let sink = try AtomicFileSink(path: target)
+            #expect(sink.droppedFromReplaced == 2 * step)
+            let new = [UInt8](repeating: 0x41, count: 5 * step / 2)
+            var at = 0
+            while at < new.count {
+                let end = min(new.count, at + 300_000)
+                try new[at..<end].withUnsafeBytes { try sink.write($0) }
+                #expect(sink.droppedFromReplaced >= sink.written + step)
+                at = end
+            }
+            #expect(sink.written > 2 * step)
+            let dropped = sink.droppedFromReplaced
+            #expect(dropped <= sink.written + 2 * step)
+            // Where the file system drops clean pages on advice (tmpfs, for one, keeps them).
+            if try Self.dropsCleanPages(dir.path("control")) {
+                let resident = try Self.residentPages(target)
+                let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+                let stillCached = resident[0..<(min(dropped, old.count) / pageSize)].filter { $0 }.count
+                #expect(stillCached == 0, "pages of the replaced file still cached")
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(old))
+            try sink.finish()
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(new))
+
+            // A new file, and a link to a file, read nothing.
+            let linked = dir.path("linked.csv")
+            try Data(old).write(to: URL(fileURLWithPath: linked))
+            let link = dir.path("link.csv")
+            #expect(symlink(linked, link) == 0)
+            for path in [dir.path("fresh.csv"), link] {
+                let other = try AtomicFileSink(path: path)
+                try new.withUnsafeBytes { try other.write($0) }
+                #expect(other.droppedFromReplaced == 0)
+                try other.finish()
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: linked)) == Data(old))
+        #endif
+    }
+
+    #if os(Linux)
+        /// Writes `bytes` to `path` and waits for them to reach the disk (clean pages).
+        static func writeClean(_ bytes: [UInt8], to path: String) throws {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            #expect(fd >= 0 && fsync(fd) == 0)
+        }
+
+        /// Per page of the file at `path`, whether the page cache holds it (mincore).
+        static func residentPages(_ path: String) throws -> [Bool] {
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            var st = stat()
+            guard fd >= 0, fstat(fd, &st) == 0, st.st_size > 0 else { return [] }
+            let size = Int(st.st_size)
+            let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+            let map = try #require(mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0))
+            #expect(map != MAP_FAILED)
+            defer { munmap(map, size) }
+            var vector = [UInt8](repeating: 0, count: (size + pageSize - 1) / pageSize)
+            #expect(mincore(map, size, &vector) == 0)
+            return vector.map { $0 & 1 != 0 }
+        }
+
+        /// Whether advice drops a clean file's pages here.
+        static func dropsCleanPages(_ path: String) throws -> Bool {
+            try writeClean([UInt8](repeating: 7, count: 1 << 16), to: path)
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            _ = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)
+            let dropped = try !residentPages(path).contains(true)
+            if !dropped { print("note: this file system keeps clean pages on advice; residency not checked") }
+            return dropped
+        }
+    #endif
 }
