@@ -167,9 +167,10 @@ struct _CSVTableBuilder: _CSVRecordSink {
     /// pending spans stay small: 128 KiB of input (about 1,800 records of 72 bytes: 170 KB of
     /// spans) keeps a slice's bytes and spans in a 512 KiB L2 for the column passes that read
     /// them (each pass reads every record's spans; with 512 KiB slices, 700 KB of spans, they
-    /// came from L3 and apply on M took 1.04x the CPU time), and its buffers under malloc's mmap
-    /// threshold, reused instead of mapped and faulted in again (with 4 MiB slices, parsing M
-    /// spent three times the system time).
+    /// came from L3 and apply on M took 1.04x the CPU time on such a machine; with a 2 MiB L2,
+    /// 128 to 512 KiB measured alike), and its buffers under malloc's mmap threshold, reused
+    /// instead of mapped and faulted in again (with 4 MiB slices, parsing M spent three times
+    /// the system time).
     ///
     /// - Returns: bytes consumed (whole records) and whether the row limit or chunk size stopped it.
     mutating func consume(
