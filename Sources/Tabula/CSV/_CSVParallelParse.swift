@@ -110,7 +110,8 @@ enum _CSVParallelParse {
                 }
                 guard regionEnd > 0 else { return [0] }
                 var bounds = [0]
-                let fieldCount = template.builders.count
+                // The records' width, not the columns kept (a selection keeps fewer).
+                let fieldCount = template.expectedFieldCount
                 for i in 1..<max(partCount, 1) {
                     let target = regionEnd * i / partCount
                     guard target > bounds.last! else { continue }

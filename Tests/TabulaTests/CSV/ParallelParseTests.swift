@@ -84,6 +84,19 @@ import Testing
         #expect(Self.cells(frame) == Self.cells(expected))
         #expect(count == parts)
         #expect(!region.reparsedSequentially)
+
+        // Keeping one of the two columns: the records are still two fields wide.
+        var options = Self.options(parallel: true)
+        options.selectedColumns = ["text"]
+        var builder = _CSVTableBuilder(options: options, path: "t.csv")
+        try builder.setColumns(
+            ["id", "text"], location: SourceLocation(path: "t.csv", line: 1, column: 1, byteOffset: 0))
+        let selected = _CSVParallelParse.Region(
+            .array(bytes), range: 0..<bytes.count, isFinal: true, template: builder.makePartBuilder(), dialect: .csv,
+            path: "t.csv", baseOffset: 0, line: 1, partCount: parts)
+        let (textOnly, _) = try Self.drain(selected)
+        #expect(Self.cells(textOnly) == [Self.cells(expected)[1]])
+        #expect(!selected.reparsedSequentially)
     }
 
     /// A quoted field whose lines look like records fools the split: the part before it ends
