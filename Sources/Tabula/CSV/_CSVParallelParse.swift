@@ -228,20 +228,28 @@ enum _CSVParallelParse {
         /// fails the chain check and costs a sequential parse of the rest of the region. The
         /// records after a line feed are read ahead a little: they must have `fieldCount` fields,
         /// each either unquoted without a quote or quoted and closed by a quote that a delimiter
-        /// or a line end follows. Only a hint: correctness comes from the chain check.
+        /// or a line end follows. That is stricter than the tokenizer (a quote inside an unquoted
+        /// field, lone CR line ends and blank lines fail it), which only moves a split. At most
+        /// 16 line feeds are tried, each read ahead at most 64 KiB. Only a hint: correctness
+        /// comes from the chain check.
         static func split(
             in bytes: UnsafeRawBufferPointer, after target: Int, before end: Int, fieldCount: Int, dialect: CSVDialect
         ) -> Int {
             let base = bytes.baseAddress!
-            let first = _ByteScanning.firstIndex(of: 0x0A, in: base, from: target, to: end) + 1
+            func lineStart(after i: Int) -> Int {
+                Swift.min(end, _ByteScanning.firstIndex(of: 0x0A, in: base, from: i, to: end) + 1)
+            }
+            let first = lineStart(after: target)
             // Comment lines and unknown widths leave nothing to check against.
             guard fieldCount > 0, dialect.commentPrefix == nil else { return first }
             var candidate = first
-            for _ in 0..<16 where candidate < end {
+            var tries = 0
+            while tries < 16 && candidate < end {
                 if looksLikeRecords(bytes, from: candidate, before: end, fieldCount: fieldCount, dialect: dialect) {
                     return candidate
                 }
-                candidate = _ByteScanning.firstIndex(of: 0x0A, in: base, from: candidate, to: end) + 1
+                candidate = lineStart(after: candidate)
+                tries += 1
             }
             return first
         }

@@ -148,8 +148,8 @@ import Testing
         #expect(split("x\n1\n2\n", fields: 0) == 2)
         #expect(split("x\n1,2,3\n#c\n", dialect: CSVDialect(commentPrefix: Array("#".utf8))) == 2)
         #expect(split("x\n" + String(repeating: "1,2\n", count: 20)) == 2)
-        // No line feed: past the end.
-        #expect(split("1,2,3") == 6)
+        // No line feed: the end.
+        #expect(split("1,2,3") == 5)
     }
 
     /// With no worker to run them (a suspended queue), the caller parses every part itself,

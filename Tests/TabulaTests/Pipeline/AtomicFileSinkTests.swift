@@ -50,8 +50,10 @@ import Testing
             let target = dir.path("out.csv")
             let old = [UInt8]((0..<(3 * step + 5)).map { UInt8(truncatingIfNeeded: $0 % 251) })
             try Self.writeClean(old, to: target)
+            let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
             let sink = try AtomicFileSink(path: target)
             #expect(sink.droppedFromReplaced == 2 * step)
+            #expect(sink.replacedFD >= 0)
             let new = [UInt8](repeating: 0x41, count: 5 * step / 2)
             var at = 0
             while at < new.count {
@@ -66,26 +68,41 @@ import Testing
             // Where the file system drops clean pages on advice (tmpfs, for one, keeps them).
             if try Self.dropsCleanPages(dir.path("control")) {
                 let resident = try Self.residentPages(target)
-                let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+                try #require(resident.count == (old.count + pageSize - 1) / pageSize)
                 let stillCached = resident[0..<(min(dropped, old.count) / pageSize)].filter { $0 }.count
                 #expect(stillCached == 0, "pages of the replaced file still cached")
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(old))
             try sink.finish()
+            #expect(sink.replacedFD == -1)
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(new))
 
-            // A new file, and a link to a file, read nothing.
+            // Aborted, the old file stays and its descriptor is closed too.
+            let aborted = try AtomicFileSink(path: target)
+            #expect(aborted.replacedFD >= 0)
+            try new.withUnsafeBytes { try aborted.write($0) }
+            aborted.abort()
+            #expect(aborted.replacedFD == -1)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(new))
+
+            // A new file, a symbolic link to a file, and a file with a second link (which the
+            // rename does not free) read nothing.
             let linked = dir.path("linked.csv")
             try Data(old).write(to: URL(fileURLWithPath: linked))
             let link = dir.path("link.csv")
             #expect(symlink(linked, link) == 0)
-            for path in [dir.path("fresh.csv"), link] {
+            let shared = dir.path("shared.csv")
+            try Data(old).write(to: URL(fileURLWithPath: shared))
+            #expect(Glibc.link(shared, dir.path("shared-too.csv")) == 0)
+            for path in [dir.path("fresh.csv"), link, shared] {
                 let other = try AtomicFileSink(path: path)
+                #expect(other.replacedFD == -1)
                 try new.withUnsafeBytes { try other.write($0) }
                 #expect(other.droppedFromReplaced == 0)
                 try other.finish()
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: linked)) == Data(old))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("shared-too.csv"))) == Data(old))
         #endif
     }
 
@@ -106,8 +123,8 @@ import Testing
             guard fd >= 0, fstat(fd, &st) == 0, st.st_size > 0 else { return [] }
             let size = Int(st.st_size)
             let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-            let map = try #require(mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0))
-            #expect(map != MAP_FAILED)
+            let map = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0)
+            try #require(map != MAP_FAILED)
             defer { munmap(map, size) }
             var vector = [UInt8](repeating: 0, count: (size + pageSize - 1) / pageSize)
             #expect(mincore(map, size, &vector) == 0)
