@@ -114,9 +114,12 @@ public struct TableSummarizer {
     }
 
     /// Adds every chunk of `source`, read ahead on a thread of its own so that parsing the next
-    /// chunks overlaps summarising this one (bounded memory: two chunks wait at most).
+    /// chunks overlaps summarising this one (bounded memory: two chunks wait while a third is
+    /// summarised). `source` is read on that thread until this returns: do not use it
+    /// meanwhile. Without a thread to be had, chunks are read here, one after the other.
     ///
-    /// - Parameter progress: called after each chunk with the bytes read so far.
+    /// - Parameter progress: called on the caller's thread after each chunk, with the bytes
+    ///   read so far.
     /// - Returns: the rows added.
     /// - Throws: the source's error, after the chunks before it were added.
     @discardableResult

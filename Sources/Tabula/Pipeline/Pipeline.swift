@@ -248,6 +248,8 @@ final class _ChunkQueue: @unchecked Sendable {
     private let finishedReading = DispatchSemaphore(value: 0)
     private var started = false
     private var readingThread: _Thread? = nil
+    /// Whether no reading thread could be started: chunks are read by ``next()``.
+    private var readsHere = false
 
     init(reader: any TableSource, depth: Int) {
         self.reader = reader
@@ -262,7 +264,10 @@ final class _ChunkQueue: @unchecked Sendable {
         started = true
         // Its own thread: the reader blocks while the queue is full. Joined by stop(): a thread
         // never joined keeps its stack mapped until the process ends (one per file in a batch).
-        readingThread = _Thread { self.produce() }
+        // Without a thread, ``next()`` reads each chunk itself (the producer, run here, would
+        // wait forever for room once the queue is full).
+        readingThread = _Thread.startIfPossible { self.produce() }
+        readsHere = readingThread == nil
     }
 
     private func produce() {
@@ -293,6 +298,10 @@ final class _ChunkQueue: @unchecked Sendable {
 
     /// The next chunk and the bytes read when it was parsed; `nil` at the end.
     func next() throws -> (DataFrame, Int)? {
+        if readsHere {
+            guard let chunk = try reader.next() else { return nil }
+            return (chunk, reader.bytesRead)
+        }
         available.wait()
         lock.wait()
         defer { lock.signal() }
@@ -309,6 +318,10 @@ final class _ChunkQueue: @unchecked Sendable {
     /// Stops the reading thread and waits for it.
     func stop() {
         guard started else { return }
+        if readsHere {
+            started = false
+            return
+        }
         lock.wait()
         stopped = true
         lock.signal()

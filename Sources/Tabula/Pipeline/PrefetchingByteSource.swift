@@ -15,6 +15,8 @@ public final class PrefetchingByteSource: ByteSource {
     private var thread: _Thread?
     private var block: [UInt8] = []
     private var offset = 0
+    /// Whether no thread could be started: reads go straight to the wrapped source.
+    private var readsDirectly = false
 
     /// Wraps `base`.
     ///
@@ -35,9 +37,16 @@ public final class PrefetchingByteSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard buffer.count > 0 else { return 0 }
         if offset == block.count {
+            if readsDirectly { return try state.readDirectly(into: buffer) }
             if thread == nil {
                 let state = self.state
-                thread = _Thread { state.produce() }
+                // Without a thread, the wrapped source is read here: the producer, run here,
+                // would wait forever for room once `depth` blocks are queued.
+                guard let started = _Thread.startIfPossible({ state.produce() }) else {
+                    readsDirectly = true
+                    return try state.readDirectly(into: buffer)
+                }
+                thread = started
             }
             guard let next = try state.next() else { return 0 }
             block = next
@@ -110,6 +119,11 @@ final class _PrefetchState: @unchecked Sendable {
             available.signal()
             if failed != nil || end { return }
         }
+    }
+
+    /// Reads the wrapped source on the caller's thread (only when no thread was started).
+    func readDirectly(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try base.value.read(into: buffer)
     }
 
     /// The next block, `nil` at the end; rethrows the source's error after the blocks before it.

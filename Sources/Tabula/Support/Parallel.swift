@@ -50,25 +50,69 @@ final class _Thread: @unchecked Sendable {
     private var thread = pthread_t()
     private let body: @Sendable () -> Void
 
-    /// Starts `body` on a new thread.
-    init(_ body: @escaping @Sendable () -> Void) {
+    /// Starts `body` on a new thread; when no thread can be had, runs it here instead (work
+    /// that finishes on its own, such as a batch's file jobs).
+    convenience init(_ body: @escaping @Sendable () -> Void) {
+        self.init(body, runsHereWithoutThread: true)
+    }
+
+    /// Starts `body` on a new thread, or returns `nil` without running it when no thread can
+    /// be had: for work that would wait forever on the caller's thread, such as the producer
+    /// of a bounded queue that only the caller drains.
+    static func startIfPossible(_ body: @escaping @Sendable () -> Void) -> _Thread? {
+        let thread = _Thread(body, runsHereWithoutThread: false)
+        return thread.started ? thread : nil
+    }
+
+    /// Threads from which no thread starts, as when `pthread_create` fails (for tests).
+    nonisolated(unsafe) private static var refusing: [pthread_t] = []
+    private static let refusingLock = DispatchSemaphore(value: 1)
+
+    /// Runs `body` with every thread it would start from this thread refused (for tests).
+    static func refusingThreads<R>(_ body: () throws -> R) rethrows -> R {
+        let me = pthread_self()
+        refusingLock.wait()
+        refusing.append(me)
+        refusingLock.signal()
+        defer {
+            refusingLock.wait()
+            refusing.removeAll { pthread_equal($0, me) != 0 }
+            refusingLock.signal()
+        }
+        return try body()
+    }
+
+    private static var refusesHere: Bool {
+        refusingLock.wait()
+        defer { refusingLock.signal() }
+        let me = pthread_self()
+        return refusing.contains { pthread_equal($0, me) != 0 }
+    }
+
+    private init(_ body: @escaping @Sendable () -> Void, runsHereWithoutThread: Bool) {
         self.body = body
-        let box = Unmanaged.passRetained(self)
-        let status = pthread_create(
-            &thread, nil,
-            { raw in
-                let me = Unmanaged<_Thread>.fromOpaque(raw!).takeRetainedValue()
-                me.body()
-                return nil
-            }, box.toOpaque())
+        var status: Int32 = EAGAIN
+        if !Self.refusesHere {
+            let box = Unmanaged.passRetained(self)
+            status = pthread_create(
+                &thread, nil,
+                { raw in
+                    let me = Unmanaged<_Thread>.fromOpaque(raw!).takeRetainedValue()
+                    me.body()
+                    return nil
+                }, box.toOpaque())
+            if status != 0 { box.release() }
+        }
         if status != 0 {
-            box.release()
-            body()  // No thread to be had: run it here rather than not at all.
+            started = false
             joined = true
+            if runsHereWithoutThread { body() }
         }
     }
 
     private var joined = false
+    /// Whether the thread was created.
+    private(set) var started = true
 
     /// Lets the thread end on its own; it cannot be joined afterwards.
     func detach() {
