@@ -48,6 +48,13 @@ import Testing
         frame.columns.map { column in (0..<column.count).map { column.text(at: $0) } }
     }
 
+    /// A final region over the whole of `bytes` with the two-column template.
+    static func region(_ bytes: [UInt8], parts: Int) throws -> _CSVParallelParse.Region {
+        _CSVParallelParse.Region(
+            .array(bytes), range: 0..<bytes.count, isFinal: true, template: try template(), dialect: .csv,
+            path: "t.csv", baseOffset: 0, line: 1, partCount: parts)
+    }
+
     /// Every part's frames stacked, and the count of parts.
     static func drain(_ region: _CSVParallelParse.Region) throws -> (DataFrame, Int) {
         var frames: [DataFrame] = []
@@ -59,9 +66,7 @@ import Testing
     func partsInOrderEqualTheSequentialParse(parts: Int) throws {
         let bytes = Self.input(rows: 2_000)
         let expected = try DataFrame(csvData: bytes, options: Self.options(parallel: false))
-        let region = _CSVParallelParse.Region(
-            .array(bytes), range: 0..<bytes.count, isFinal: true, template: try Self.template(), dialect: .csv,
-            path: "t.csv", baseOffset: 0, line: 1, partCount: parts)
+        let region = try Self.region(bytes, parts: parts)
         let (frame, count) = try Self.drain(region)
         #expect(frame.rowCount == 2_000)
         #expect(frame.columns.map { $0.text(at: 3) } == expected.columns.map { $0.text(at: 3) })
@@ -77,9 +82,7 @@ import Testing
     func splitsAvoidLineFeedsInsideQuotes(parts: Int) throws {
         let bytes = Self.input(rows: 2_000)
         let expected = try DataFrame(csvData: bytes, options: Self.options(parallel: false))
-        let region = _CSVParallelParse.Region(
-            .array(bytes), range: 0..<bytes.count, isFinal: true, template: try Self.template(), dialect: .csv,
-            path: "t.csv", baseOffset: 0, line: 1, partCount: parts)
+        let region = try Self.region(bytes, parts: parts)
         let (frame, count) = try Self.drain(region)
         #expect(Self.cells(frame) == Self.cells(expected))
         #expect(count == parts)
@@ -109,9 +112,7 @@ import Testing
         for i in 201..<400 { text += "\(i),plain\n" }
         let bytes = Array(text.utf8)
         let expected = try DataFrame(csvData: bytes, options: Self.options(parallel: false))
-        let region = _CSVParallelParse.Region(
-            .array(bytes), range: 0..<bytes.count, isFinal: true, template: try Self.template(), dialect: .csv,
-            path: "t.csv", baseOffset: 0, line: 1, partCount: 2)
+        let region = try Self.region(bytes, parts: 2)
         let (frame, _) = try Self.drain(region)
         #expect(region.reparsedSequentially)
         #expect(Self.cells(frame) == Self.cells(expected))
@@ -210,9 +211,7 @@ import Testing
         var bytes = Self.input(rows: 2_000)
         let bad = Array("1,\"never closed\n".utf8)
         bytes += bad
-        let region = _CSVParallelParse.Region(
-            .array(bytes), range: 0..<bytes.count, isFinal: true, template: try Self.template(), dialect: .csv,
-            path: "t.csv", baseOffset: 0, line: 1, partCount: 4)
+        let region = try Self.region(bytes, parts: 4)
         var rows = 0
         do {
             while let part = try region.next() { rows += part.rowCount }
