@@ -19,7 +19,22 @@ struct _CSVColumnBuilder: Sendable {
         self.explicitType = explicitType
         self.infers = infers
         if !infers || explicitType != nil { inference.candidates = [] }
-        kept = _KeptValues(keeps: !inference.candidates.isEmpty)
+        kept = _KeptValues(keeps: !inference.candidates.isEmpty || Self.keptMask(explicit: explicitType) != [])
+    }
+
+    /// The type an explicit numeric or Bool type keeps its parsed values as (`[]`: none kept).
+    static func keptMask(explicit: ColumnType?) -> _ValueParsing.TypeMask {
+        switch explicit {
+        case .int64: [.int64]
+        case .double: [.double]
+        case .bool: [.bool]
+        case .timestamp, .string, nil: []
+        }
+    }
+
+    /// The types the kept values are for: the explicit type's, else the inference's candidates.
+    var keptCandidates: _ValueParsing.TypeMask {
+        explicitType == nil ? inference.candidates : Self.keptMask(explicit: explicitType)
     }
 
     var count: Int { validity.count }
@@ -69,6 +84,7 @@ struct _CSVColumnBuilder: Sendable {
         var values = 0
         var quotedEmpty = 0
         let explicit = explicitType
+        let explicitKept = Self.keptMask(explicit: explicit)
         let hasNullTokens = !c.nullTokens.isEmpty
         var failure: CSVError? = nil
         var written = byteStart
@@ -155,7 +171,11 @@ struct _CSVColumnBuilder: Sendable {
                                 continue
                             }
                             if let explicit, explicit != .string {
-                                if !Self.converts(value, to: explicit) {
+                                // Parsed once: the value checks the type and is kept for the
+                                // column's first conversion.
+                                if Self.parse(value, as: explicit, into: &scalar) {
+                                    if !explicitKept.isEmpty { keptBatch.store(r, scalar, candidates: explicitKept) }
+                                } else {
                                     let shown = String(decoding: value.prefix(40), as: UTF8.self)
                                     let article = explicit == .int64 ? "an" : "a"
                                     failure = Self.error(
@@ -182,17 +202,31 @@ struct _CSVColumnBuilder: Sendable {
         inference.candidates = candidates
         inference.valueCount += values
         quotedEmptyCount += quotedEmpty
-        kept.append(keptBatch, candidates: candidates)
+        kept.append(keptBatch, candidates: keptCandidates)
     }
 
-    static func converts(_ value: UnsafeRawBufferPointer, to type: ColumnType) -> Bool {
+    /// Parses `value` as `type` with the lenient grammar (as converting the column's text
+    /// does), into the field of `scalar` for that type; `false` if it does not convert.
+    @inline(__always)
+    static func parse(
+        _ value: UnsafeRawBufferPointer, as type: ColumnType, into scalar: inout _ValueParsing.ParsedScalar
+    )
+        -> Bool
+    {
         switch type {
-        case .int64: return _ValueParsing.parseInt64(value, lenient: true) != nil
-        case .double: return _ValueParsing.parseDouble(value, lenient: true) != nil
-        case .bool: return _ValueParsing.parseBool(value, lenient: true) != nil
+        case .int64:
+            guard let v = _ValueParsing.parseInt64(value, lenient: true) else { return false }
+            scalar.int = v
+        case .double:
+            guard let v = _ValueParsing.parseDouble(value, lenient: true) else { return false }
+            scalar.double = v
+        case .bool:
+            guard let v = _ValueParsing.parseBool(value, lenient: true) else { return false }
+            scalar.bool = v
         case .timestamp: return _ValueParsing.parseTimestamp(value, lenient: true) != nil
-        case .string: return true
+        case .string: break
         }
+        return true
     }
 
     static func error(
@@ -218,7 +252,7 @@ struct _CSVColumnBuilder: Sendable {
         validity.append(contentsOf: other.validity)
         inference.merge(other.inference)
         quotedEmptyCount += other.quotedEmptyCount
-        kept.append(other.kept, candidates: inference.candidates)
+        kept.append(other.kept, candidates: keptCandidates)
     }
 
     /// The column's type: explicit, inferred, or String.

@@ -116,3 +116,53 @@ extension ParsedValuesTests {
         #expect(try sliced.column(named: "n").assumingType(Int64.self).map { $0 } == [2, 3])
     }
 }
+
+extension ParsedValuesTests {
+    /// A column given a numeric or Bool type keeps the values its check parsed (with the
+    /// lenient grammar), so converting it does not parse the text a second time; a timestamp
+    /// or String column keeps none. Whole, in parallel parts and in chunks.
+    @Test func explicitTypesKeepTheValuesTheirCheckParsed() throws {
+        var lines = ["i,d,b,t,s"]
+        let cells = [
+            [" 7", "+3", "007", "-0", "", "\"\"", "9223372036854775807"],
+            ["1e3", " .5", "-0", "5.", "", "\"\"", "inf", "9007199254740993"],
+            [" TRUE", "false", "True", "", "\"\""],
+            ["2026-06-03", " 2026-06-03T10:00:00", ""],
+            ["x", "", "\"\"", "1"],
+        ]
+        for r in 0..<400 { lines.append(cells.map { $0[r % $0.count] }.joined(separator: ",")) }
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        var options = CSVReadOptions()
+        options.columnTypes = ["i": .int64, "d": .double, "b": .bool, "t": .timestamp, "s": .string]
+
+        let whole = try DataFrame(csvData: bytes, options: options)
+        #expect(whole.columns.map(\.type) == [.int64, .double, .bool, .timestamp, .string])
+        #expect(whole.columns.map { $0._parsed != nil } == [true, true, true, false, false])
+        #expect(parsedValuesMismatch(whole) == nil)
+        let i = try whole.column(named: "i").assumingType(Int64.self)
+        #expect((0..<7).map { i[$0] } == [7, 3, 7, 0, nil, nil, .max])
+        let d = try whole.column(named: "d").assumingType(Double.self)
+        #expect((0..<8).map { d[$0] } == [1000, 0.5, -0.0, 5, nil, nil, .infinity, 9_007_199_254_740_992])
+        #expect(d[2]!.sign == .minus, "-0 keeps its sign")
+        let b = try whole.column(named: "b").assumingType(Bool.self)
+        #expect((0..<5).map { b[$0] } == [true, false, true, nil, nil])
+        #expect(try whole.column(named: "d").text(at: 0) == "1e3", "written back as read")
+
+        let parallel = try bytes.withUnsafeBytes {
+            try DataFrame(csvBytes: $0, name: "t.csv", dialect: .csv, options: options, forcedPartCount: 3)
+        }
+        #expect(parsedValuesMismatch(parallel) == nil)
+        #expect(parallel.columns.map { $0._parsed != nil } == [true, true, true, false, false])
+        #expect(parallel == whole)
+        var chunked = options
+        chunked.chunkRowCount = 64
+        let reader = CSVReader(source: MemoryByteSource(bytes), options: chunked, bufferSize: 256)
+        var rows = 0
+        while let chunk = try reader.next() {
+            #expect(parsedValuesMismatch(chunk) == nil)
+            #expect(chunk.columns.map { $0._parsed != nil } == [true, true, true, false, false])
+            rows += chunk.rowCount
+        }
+        #expect(rows == 400)
+    }
+}

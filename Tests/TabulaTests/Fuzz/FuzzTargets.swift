@@ -106,8 +106,9 @@ func parsedValuesMismatch(_ frame: DataFrame) -> String? {
 extension FuzzTargets {
     // MARK: - CSV: whole input, chunked with tiny buffers, and in parallel parts agree
 
-    /// Byte 0: dialect and options bits; byte 1: buffer and read sizes; byte 2: chunk rows and
-    /// parallel part count. The rest is the CSV.
+    /// Byte 0: dialect and options bits; byte 1: buffer and read sizes; byte 2: chunk rows,
+    /// parallel part count, explicit types, row skipping and limits, null tokens. The rest is
+    /// the CSV.
     static func csv(_ data: [UInt8]) -> String? {
         var input = _FuzzInput(data)
         let flags = input.byte()
@@ -130,6 +131,19 @@ extension FuzzTargets {
             options.rowLimit = Int((more >> 2) & 7)
         }
         options.allowsParallelParsing = false
+        if more & 0x20 != 0 && options.infersTypes {
+            // Explicit types for the columns in turn (their values are checked and kept as
+            // read), named as a read of the header alone names them.
+            var header = options
+            header.rowLimit = 0
+            header.skipRows = 0
+            if let names = try? DataFrame(csvData: body, name: "fuzz.csv", dialect: dialect, options: header).columns
+                .map(\.name)
+            {
+                let types: [ColumnType] = [.int64, .double, .bool, .timestamp, .string]
+                for (i, name) in names.enumerated() { options.columnTypes[name] = types[i % types.count] }
+            }
+        }
 
         let (whole, wholeMismatch) = _ReadOutcome.checkingParsedValues {
             try DataFrame(csvData: body, name: "fuzz.csv", dialect: dialect, options: options)
