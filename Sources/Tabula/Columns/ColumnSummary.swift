@@ -50,7 +50,9 @@ public struct TableSummarizer {
         /// HyperLogLog registers, fed only once exact counting stops (`overflowed` or
         /// `frequenciesCapped`): they start from the keys of the tables then, which are every
         /// distinct hash seen so far, and the registers of a set do not depend on repeats or order.
-        var hll = [UInt8](repeating: 0, count: 1 << 12)
+        /// Allocated then: most columns never need their 4 KiB (a file of a million columns
+        /// would hold 4 GB of them).
+        var hll: [UInt8] = []
         var feedsLogLog = false
         var overflowed = false
         /// Count, mean and sum of squared deviations of the non-NaN numbers, merged chunk by
@@ -375,6 +377,7 @@ public struct TableSummarizer {
         var hll = a.hll
         a.hll = []
         if !a.feedsLogLog {
+            hll = [UInt8](repeating: 0, count: 1 << 12)
             // Every distinct hash seen before this chunk is in one of the tables (neither has
             // dropped a key yet), and so is every one of this chunk's the tables took.
             a.numbers.forEach { key, _, _ in observe(key, inLogLog: &hll) }

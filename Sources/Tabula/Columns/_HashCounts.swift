@@ -21,10 +21,12 @@ struct _HashCounts: Sendable {
     /// The number of distinct keys.
     private(set) var count = 0
 
+    /// An empty table: its slots are allocated by the first ``add(_:limit:inserted:refused:)``
+    /// (a summarised column fills one of its two tables, and a file may have a million columns).
     init() {
-        slots = Array(repeating: Slot(key: 0, count: 0), count: 64)
-        firsts = Array(repeating: -1, count: 64)
-        mask = 63
+        slots = []
+        firsts = []
+        mask = 0
     }
 
     /// Adds one occurrence of each key in `keys`. A key not seen before is added only while
@@ -138,7 +140,7 @@ struct _HashCounts: Sendable {
     private mutating func grow() {
         let old = slots
         let oldFirsts = firsts
-        let size = old.count * 2
+        let size = Swift.max(64, old.count * 2)
         slots = Array(repeating: Slot(key: 0, count: 0), count: size)
         firsts = Array(repeating: -1, count: size)
         mask = size - 1

@@ -39,3 +39,30 @@ import Testing
         #expect(counts.keepingMostFrequent(0).oldOrders.isEmpty)
     }
 }
+
+extension HashCountsTests {
+    /// A table allocates its slots on its first key (a summary keeps two per column, and fills
+    /// one): an empty table is empty everywhere, and keys, limits and refusals work from it.
+    @Test func anEmptyTableGrowsOnItsFirstKey() {
+        var counts = _HashCounts()
+        var seen = 0
+        counts.forEach { _, _, _ in seen += 1 }
+        #expect(seen == 0 && counts.count == 0)
+        #expect(counts.keepingMostFrequent(3).oldOrders.isEmpty)
+        let none: [UInt64] = []
+        let added = none.withUnsafeBufferPointer { counts.add($0, limit: .max) }
+        #expect(!added)
+        #expect(counts.count == 0)
+
+        let keys: [UInt64] = (0..<200).map { UInt64($0 % 70) &* 0x9E37_79B9_7F4A_7C15 }
+        var refused: [Int] = []
+        let didRefuse = keys.withUnsafeBufferPointer { counts.add($0, limit: 50, refused: { refused.append($0) }) }
+        #expect(didRefuse)
+        #expect(counts.count == 50)
+        // Keys 50..<70 of each round of 70 are new once the table holds 50.
+        #expect(refused == (0..<200).filter { $0 % 70 >= 50 })
+        var total = 0
+        counts.forEach { _, n, _ in total += n }
+        #expect(total == 200 - refused.count)
+    }
+}
