@@ -175,7 +175,7 @@ enum _CSVParallelParse {
                 // A job's body does not throw; were it to, the part counts as failed and is
                 // parsed again here, which gives the true records or error.
                 part =
-                    (try? jobs[i]!.wait().get())
+                    (try? jobs[i]!.waitAndRelease().get())
                     ?? Part(builder: template, endLine: 1, failed: true)
                 jobs[i] = nil
             }

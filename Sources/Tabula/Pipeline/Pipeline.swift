@@ -224,7 +224,7 @@ struct _InOrderJobs<Value> {
             inFlight.append((_Job(next.work), next.rows, next.bytesRead))
         }
         guard let first = inFlight.first else { return nil }
-        let value = try first.job.wait().get()
+        let value = try first.job.waitAndRelease().get()
         inFlight.removeFirst()
         return (value, first.rows, first.bytesRead)
     }

@@ -182,6 +182,17 @@ final class _Job<Value>: @unchecked Sendable {
         return result!
     }
 
+    /// ``wait()``, handing the result over: the job keeps no reference to it afterwards. A
+    /// job run by its owner is still held by its queued run until a worker gets to it (and
+    /// finds it taken), which on a busy machine may be after the owner is done with the
+    /// result, or after the process ends: the job must not keep a part's columns alive that
+    /// long. ``wait()`` is not called afterwards.
+    func waitAndRelease() -> Result<Value, Error> {
+        let r = wait()
+        result = nil
+        return r
+    }
+
     /// Runs the job here if no worker has taken it yet; `false` if one has (it may still run).
     /// A later ``wait()`` gives the result either way.
     func runIfUntaken() -> Bool {
@@ -202,12 +213,14 @@ final class _Job<Value>: @unchecked Sendable {
     }
 
     /// Drops the job when its result is no longer wanted: one that no worker has taken never
-    /// runs; one that a worker runs is waited for. ``wait()`` is not called afterwards.
+    /// runs; one that a worker runs is waited for; a result already there is released (see
+    /// ``waitAndRelease()``). ``wait()`` is not called afterwards.
     func discard() {
         if !waited {
             if take() { body = nil } else { finished.wait() }
         }
         waited = true
+        result = nil
     }
 }
 
