@@ -19,7 +19,7 @@ struct _CSVColumnBuilder: Sendable {
         self.explicitType = explicitType
         self.infers = infers
         if !infers || explicitType != nil { inference.candidates = [] }
-        kept = _KeptValues(keeps: !inference.candidates.isEmpty || Self.keptMask(explicit: explicitType) != [])
+        kept = _KeptValues(keeps: !inference.candidates.isEmpty || !Self.keptMask(explicit: explicitType).isEmpty)
     }
 
     /// The type an explicit numeric or Bool type keeps its parsed values as (`[]`: none kept).
