@@ -33,7 +33,7 @@ let package = Package(
         // Tests
         .target(name: "TabulaTestSupport", dependencies: ["Tabula"], path: "Tests/TabulaTestSupport"),
         .testTarget(
-            name: "TabulaTests", dependencies: ["Tabula", "TabulaTestSupport"],
+            name: "TabulaTests", dependencies: ["Tabula", "TabulaTestSupport", "CZlib"],  // zlib: the reference decoder
             exclude: ["Fixtures"]  // fuzz regression inputs, read from the source tree
         ),
         .testTarget(name: "TabulaCLITests", dependencies: ["TabulaCLI", "TabulaTestSupport"]),

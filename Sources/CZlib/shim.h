@@ -3,15 +3,10 @@
 
 #include <zlib.h>
 
-// The zlib init entry points are macros that pass ZLIB_VERSION and sizeof(z_stream);
-// Swift cannot call C macros, so wrap them.
+// zlib's inflate init entry point is a macro that passes ZLIB_VERSION and sizeof(z_stream);
+// Swift cannot call C macros, so wrap it.
 static inline int tabula_inflateInit2(z_streamp strm, int windowBits) {
     return inflateInit2(strm, windowBits);
-}
-
-static inline int tabula_deflateInit2(z_streamp strm, int level, int method, int windowBits,
-                                      int memLevel, int strategy) {
-    return deflateInit2(strm, level, method, windowBits, memLevel, strategy);
 }
 
 #endif

@@ -1,8 +1,8 @@
 import CZlib
 
-// The zlib layer: the only file that imports CZlib, and the only place in Compression/ that touches
-// pointers. zlib's return codes become `GzipError`s here, once, with the byte offset in the
-// compressed file; `GzipReader` and `GzipWriter` above it are plain state machines.
+// The zlib layer: the only file that imports CZlib (zlib inflates and computes CRC-32s; deflating
+// is Deflater.swift's). zlib's return codes become `GzipError`s here, once, with the byte offset
+// in the compressed file; `GzipReader` and `GzipWriter` above it are plain state machines.
 
 /// A gzip decoder over zlib's `inflate` (windowBits 31: gzip wrapper, so zlib checks the header,
 /// the header CRC, reserved flags, the CRC-32 and the length), owning a fixed-size input window.
@@ -185,7 +185,8 @@ enum _GzipDeflate {
     /// How much of the previous block primes the next block's dictionary (deflate's window).
     static let dictionarySize = 32 * 1024
 
-    /// Compresses `block` as raw deflate at `level`, primed with the last 32 KiB of `previous`.
+    /// Compresses `block` as raw deflate at `level` with ``_Deflater``, primed with the last
+    /// 32 KiB of `previous`.
     ///
     /// A block that is not last ends with a sync flush (an empty stored block), so it ends on a
     /// byte boundary and the next block's output can be appended; the last block ends the
@@ -196,80 +197,23 @@ enum _GzipDeflate {
     ///   - previous: the block before this one (empty for the first); its tail is the dictionary.
     ///   - level: the compression level, 1...9.
     ///   - isLast: whether this block ends the stream.
-    ///   - path: the output's name, for errors.
     /// - Returns: the compressed bytes with the block's CRC-32 and length.
-    /// - Throws: ``GzipError`` when zlib runs out of memory.
     /// - Complexity: O(`block.count`).
-    static func compress(
-        _ block: [UInt8], previous: [UInt8], level: Int, isLast: Bool, path: String
-    ) throws(GzipError) -> _DeflatedBlock {
+    static func compress(_ block: [UInt8], previous: [UInt8], level: Int, isLast: Bool) -> _DeflatedBlock {
         precondition((1...9).contains(level) && block.count <= Int(UInt32.max))
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-        }
-        // Raw deflate (windowBits -15): the gzip header and trailer are written by GzipWriter.
-        var rc = tabula_deflateInit2(stream, Int32(level), Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)
-        guard rc == Z_OK else { throw _ZlibStatus.error(rc, stream: stream, path: path, offset: 0) }
-        defer { deflateEnd(stream) }
-
-        let dictionary = previous.suffix(dictionarySize)
-        if !dictionary.isEmpty {
-            rc = dictionary.withUnsafeBytes { dict in
-                // SAFETY: [UInt8] storage is bound to UInt8 (Bytef); zlib copies the dictionary during
-                // the call and keeps no pointer to it.
-                assert(dict.count <= dictionarySize)
-                let bytes = dict.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                return deflateSetDictionary(stream, bytes, uInt(dict.count))
-            }
-            guard rc == Z_OK else { throw _ZlibStatus.error(rc, stream: stream, path: path, offset: 0) }
-        }
-
         let crc = block.withUnsafeBytes { raw in
             // SAFETY: [UInt8] storage is bound to UInt8 (Bytef); crc32 reads exactly raw.count bytes.
             assert(raw.count <= Int(UInt32.max))
             let bytes = raw.baseAddress?.assumingMemoryBound(to: Bytef.self)
             return UInt32(truncatingIfNeeded: crc32(0, bytes, uInt(raw.count)))
         }
-        // deflateBound is for one Z_FINISH call; a sync flush adds at most an empty stored block.
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(block.count))) + 64)
-        var produced = 0
-        let flush = isLast ? Z_FINISH : Z_SYNC_FLUSH
-        rc = block.withUnsafeBytes { input in
-            // SAFETY: [UInt8] storage is bound to UInt8 (Bytef); zlib only reads input[0..<count]
-            // (next_in is mutable in C only), and the pointer is cleared before the closure returns.
-            assert(input.count <= Int(UInt32.max))
-            let bytes = input.baseAddress?.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes)
-            stream.pointee.avail_in = uInt(input.count)
-            defer { stream.pointee.next_in = nil }
-            while true {
-                if produced == output.count { output._appendZeros(1 << 16) }
-                let room = output.count - produced
-                let rc = output.withUnsafeMutableBytes { out in
-                    // SAFETY: produced + room == out.count, so zlib writes inside the array.
-                    assert(produced + room <= out.count)
-                    stream.pointee.next_out = (out.baseAddress! + produced).assumingMemoryBound(to: Bytef.self)
-                    stream.pointee.avail_out = uInt(room)
-                    defer { stream.pointee.next_out = nil }
-                    return deflate(stream, flush)
-                }
-                produced += room - Int(stream.pointee.avail_out)
-                let progressed = rc == Z_OK || rc == Z_BUF_ERROR
-                let full = stream.pointee.avail_out == 0
-                if isLast && rc == Z_STREAM_END { return Z_OK }
-                // Sync flush done: all input consumed, and zlib stopped with output space left.
-                if !isLast && progressed && !full { return Z_OK }
-                if progressed && full { continue }  // more output space needed
-                // No progress with space left while finishing would loop forever: report it.
-                return progressed ? Z_STREAM_ERROR : rc
+        let deflater = _Deflater(level: level)
+        let bytes = block.withUnsafeBytes { part in
+            previous.suffix(dictionarySize).withUnsafeBytes { dictionary in
+                deflater.compress(part, dictionary: dictionary, isLast: isLast)
             }
         }
-        guard rc == Z_OK else { throw _ZlibStatus.error(rc, stream: stream, path: path, offset: 0) }
-        output.removeLast(output.count - produced)
-        return _DeflatedBlock(bytes: output, crc: crc, length: block.count)
+        return _DeflatedBlock(bytes: bytes, crc: crc, length: block.count)
     }
 
     /// The CRC-32 of two pieces from the CRC-32s of each (zlib's `crc32_combine`).
