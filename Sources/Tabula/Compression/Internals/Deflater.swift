@@ -19,8 +19,8 @@
 /// (zlib's sync flush) so the next part's output can be appended on a byte boundary.
 ///
 /// ```
-/// [ dictionary (≤ 32 KiB) | part ............................................ | 16 bytes of zeros ]
-///   ▲ matches may point here  ▲ tokens: literals and (length, distance) pairs, cut into blocks
+/// [ 32 KiB unused | dictionary (≤ 32 KiB) | part .............................. | 16 bytes of zeros ]
+///                   ▲ matches may point here  ▲ tokens: literals and (length, distance) pairs
 /// ```
 struct _Deflater: ~Copyable {
     /// Match search settings for one level.
@@ -65,9 +65,14 @@ struct _Deflater: ~Copyable {
     private static let padding = 16
 
     private let settings: Settings
-    /// Hash of 4 bytes → the latest position with it (or a position a window away: none).
+    /// Hash of 4 bytes → the latest position with it. Positions start a window into the
+    /// buffer, so 0 is "none" (farther than any match reaches) and clearing is a memset.
     private let head: UnsafeMutablePointer<Int32>
     /// Position & windowMask → the previous position with the same hash.
+    ///
+    /// Never cleared: a slot is read only for a position inserted less than a window ago (the
+    /// candidates come from `head` and from slots written with it), and nothing since has been
+    /// inserted at a position a multiple of the window away.
     private let chain: UnsafeMutablePointer<Int32>
     /// The current block's tokens: a literal byte (< 256) or `length << 16 | distance`.
     private let tokens: UnsafeMutablePointer<UInt32>
@@ -121,12 +126,15 @@ struct _Deflater: ~Copyable {
         _ part: UnsafeRawBufferPointer, dictionary: UnsafeRawBufferPointer, isLast: Bool
     ) -> [UInt8] {
         precondition(dictionary.count <= Self.windowSize)
-        let start = dictionary.count
+        // A window of unused bytes first (never read: no candidate is that far back), then the
+        // dictionary, the part and the padding.
+        let origin = Self.windowSize
+        let start = origin + dictionary.count
         let end = start + part.count
         let input = UnsafeMutablePointer<UInt8>.allocate(capacity: end + Self.padding)
         defer { input.deallocate() }
         if let base = dictionary.baseAddress {
-            input.initialize(from: base.assumingMemoryBound(to: UInt8.self), count: start)
+            (input + origin).initialize(from: base.assumingMemoryBound(to: UInt8.self), count: dictionary.count)
         }
         if let base = part.baseAddress {
             (input + start).initialize(from: base.assumingMemoryBound(to: UInt8.self), count: part.count)
@@ -136,21 +144,21 @@ struct _Deflater: ~Copyable {
         let capacity = Self.outputBound(count: part.count)
         return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
             var bits = _BitWriter(buffer.baseAddress!, capacity: capacity)
-            compress(UnsafePointer(input), start: start, end: end, isLast: isLast, into: &bits)
+            compress(UnsafePointer(input), origin: origin, start: start, end: end, isLast: isLast, into: &bits)
             written = bits.finish()
         }
     }
 
-    /// Tokenizes `input[start..<end]`, writing each block when its tokens fill up.
+    /// Tokenizes `input[start..<end]`, with the dictionary at `input[origin..<start]`, writing each
+    /// block when its tokens fill up.
     private func compress(
-        _ input: UnsafePointer<UInt8>, start: Int, end: Int, isLast: Bool, into bits: inout _BitWriter
+        _ input: UnsafePointer<UInt8>, origin: Int, start: Int, end: Int, isLast: Bool, into bits: inout _BitWriter
     ) {
-        let none = Int32(truncatingIfNeeded: -2 * Self.windowSize)
-        head.initialize(repeating: none, count: 1 << Self.hashBits)
-        chain.initialize(repeating: none, count: Self.windowSize)
+        assert(origin >= Self.windowSize, "position 0 must be out of every match's reach")
+        head.initialize(repeating: 0, count: 1 << Self.hashBits)
         // The dictionary's positions go into the chains (those within 3 bytes of its end too:
         // their hashes read into the part, which is where matches with them continue).
-        var p = 0
+        var p = origin
         while p < start {
             insert(input, at: p)
             p += 1
@@ -296,6 +304,7 @@ struct _Deflater: ~Copyable {
                     if length >= nice { break }
                 }
             }
+            // SAFETY (initialized memory): candidate was inserted less than a window ago.
             candidate = Int(chain[candidate & Self.windowMask])
         }
         return bestDistance == 0 ? (0, 0) : (best, bestDistance)
