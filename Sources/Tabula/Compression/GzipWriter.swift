@@ -74,7 +74,7 @@ public final class GzipWriter: ByteSink {
     /// Wraps `base`, cutting input into blocks of `blockSize` bytes (tests use small blocks).
     package init(_ base: ByteSink, level: Int, blockSize: Int) {
         precondition((1...9).contains(level), "gzip level must be 1...9, got \(level)")
-        precondition(blockSize > 0 && blockSize <= Int(UInt32.max))
+        precondition(blockSize > 0 && blockSize <= _Deflater.maxPartCount)
         self.base = base
         self.level = level
         self.blockSize = blockSize

@@ -63,6 +63,8 @@ struct _Deflater: ~Copyable {
     private static let blockTokens = 1 << 14
     /// Zero bytes after the input, so word loads past its end stay in the buffer.
     private static let padding = 16
+    /// The largest part: positions (a window, the dictionary and the part) are `Int32`s.
+    static let maxPartCount = Int(Int32.max) - 2 * windowSize - padding
 
     private let settings: Settings
     /// Hash of 4 bytes → the latest position with it. Positions start a window into the
@@ -125,7 +127,7 @@ struct _Deflater: ~Copyable {
     func compress(
         _ part: UnsafeRawBufferPointer, dictionary: UnsafeRawBufferPointer, isLast: Bool
     ) -> [UInt8] {
-        precondition(dictionary.count <= Self.windowSize)
+        precondition(dictionary.count <= Self.windowSize && part.count <= Self.maxPartCount)
         // A window of unused bytes first (never read: no candidate is that far back), then the
         // dictionary, the part and the padding.
         let origin = Self.windowSize

@@ -200,7 +200,7 @@ enum _GzipDeflate {
     /// - Returns: the compressed bytes with the block's CRC-32 and length.
     /// - Complexity: O(`block.count`).
     static func compress(_ block: [UInt8], previous: [UInt8], level: Int, isLast: Bool) -> _DeflatedBlock {
-        precondition((1...9).contains(level) && block.count <= Int(UInt32.max))
+        precondition((1...9).contains(level) && block.count <= _Deflater.maxPartCount)
         let crc = block.withUnsafeBytes { raw in
             // SAFETY: [UInt8] storage is bound to UInt8 (Bytef); crc32 reads exactly raw.count bytes.
             assert(raw.count <= Int(UInt32.max))
