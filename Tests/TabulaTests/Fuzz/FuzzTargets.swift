@@ -192,7 +192,8 @@ extension FuzzTargets {
 
     // MARK: - gzip: whole and byte-at-a-time decoding agree; what we compress decodes back
 
-    /// Byte 0: read sizes; byte 1: compression level and block size. The rest is the gzip data.
+    /// Byte 0: read sizes; byte 1: compression level, block size and whether to compress a
+    /// grown body too. The rest is the gzip data.
     static func gzip(_ data: [UInt8]) -> String? {
         var input = _FuzzInput(data)
         let sizes = input.byte()
@@ -230,10 +231,22 @@ extension FuzzTargets {
                 + "  chunked: \(String(describing: chunked).prefix(300))"
         }
 
-        // Compress the payload in small blocks (several members' worth of work on worker
-        // threads) and decode it back.
+        // Compress the payload in small blocks (several parts' worth of work on worker threads)
+        // and decode it back; then, for half the inputs (bit 3 of the writing byte: every
+        // level has both), 100 KB grown from it, in parts of 24–69 KB: full blocks of tokens,
+        // 32 KiB dictionaries, distances up to the window's.
         let level = 1 + Int(writing % 9)
-        let blockSize = 1 + Int(writing >> 4) * 37
+        if let failure = compressAndDecode(body, level: level, blockSize: 1 + Int(writing >> 4) * 37) {
+            return failure
+        }
+        guard writing & 0x08 != 0 else { return nil }
+        let grown = _grown(body, to: 100_000)
+        return compressAndDecode(grown, level: level, blockSize: 24_000 + Int(writing >> 4) * 3_001)
+    }
+
+    /// Writes `body` through a ``GzipWriter`` in uneven pieces and reads it back with a
+    /// ``GzipReader``: nil when the bytes come back, else what went wrong.
+    private static func compressAndDecode(_ body: [UInt8], level: Int, blockSize: Int) -> String? {
         let sink = MemoryByteSink()
         do {
             let writer = GzipWriter(sink, level: level, blockSize: blockSize)
@@ -255,6 +268,42 @@ extension FuzzTargets {
             return "gzip: writing and reading back \(body.count) bytes failed: \(error)"
         }
         return nil
+    }
+
+    /// `seed` grown to `count` bytes (empty stays empty) by a generator seeded with its bytes:
+    /// copies of it with a few bytes changed, stretches copied from up to 40 000 bytes back
+    /// (past the window too), random bytes and runs of one byte, so that a compressor meets
+    /// every kind of token, full blocks and the window's edge.
+    static func _grown(_ seed: [UInt8], to count: Int) -> [UInt8] {
+        guard !seed.isEmpty else { return [] }
+        var state: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a of the seed, then SplitMix64
+        for byte in seed { state = (state ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        func next() -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(count + 1_000)
+        while out.count < count {
+            switch next() % 4 {
+            case 0:
+                var copy = seed
+                for _ in 0...(seed.count / 16) { copy[next() % copy.count] = UInt8(truncatingIfNeeded: next()) }
+                out += copy
+            case 1 where !out.isEmpty:
+                let back = 1 + next() % min(out.count, 40_000)
+                let start = out.count - back
+                out += out[start..<(start + min(back, 1 + next() % 600))]
+            case 2:
+                for _ in 0...(next() % 300) { out.append(UInt8(truncatingIfNeeded: next())) }
+            default:
+                out += [UInt8](repeating: UInt8(truncatingIfNeeded: next()), count: 1 + next() % 1_000)
+            }
+        }
+        return Array(out.prefix(count))
     }
 
     // MARK: - Expressions: parse, print, parse again; type-check and evaluate on a small frame
