@@ -15,8 +15,9 @@
 ///
 /// `compress` takes one part of the input (a ``GzipWriter`` block) and the 32 KiB before it, and
 /// returns raw deflate: one or more blocks, each dynamic Huffman, fixed Huffman or stored
-/// (whichever is smallest), ending either with a final block or with an empty stored block
-/// (zlib's sync flush) so the next part's output can be appended on a byte boundary.
+/// (whichever is smallest; stored on a near tie), ending either with a final block or with an
+/// empty stored block (zlib's sync flush) so the next part's output can be appended on a byte
+/// boundary.
 ///
 /// ```
 /// [ 32 KiB unused | dictionary (≤ 32 KiB) | part .............................. | 16 bytes of zeros ]
@@ -337,7 +338,8 @@ struct _Deflater: ~Copyable {
     // MARK: - Blocks
 
     /// Writes `block`'s tokens, which cover `input[block.start..<end]`, as the smallest of the
-    /// three block types.
+    /// three block types (stored when it is at most 3 bits larger: no code tables to build,
+    /// and the bytes are copied, not coded).
     private func writeBlock(
         _ block: _BlockState, input: UnsafePointer<UInt8>, end: Int, final: Bool, into bits: inout _BitWriter
     ) {
