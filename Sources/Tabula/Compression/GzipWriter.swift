@@ -16,10 +16,11 @@ import Synchronization
 ///
 /// Input is cut into blocks of ``blockSize`` bytes that worker threads compress concurrently as
 /// raw deflate with Tabula's own compressor (`_Deflater`: smaller output than zlib's at each
-/// level, in about 60 % of its time), each primed with the last 32 KiB of the block before it
-/// (as pigz does, so the ratio is close to a single-threaded `gzip`). Blocks other than the last end with a sync flush,
-/// so their outputs concatenate into one deflate stream; the CRC-32s are combined in order. The
-/// result is a single ordinary gzip member that every reader decodes:
+/// level on CSV, for 0.54–0.81× its instructions), each primed with the last 32 KiB of the block
+/// before it (as pigz does, so the ratio is close to a single-threaded `gzip`). Blocks other
+/// than the last end with a sync flush, so their outputs concatenate into one deflate stream;
+/// the CRC-32s are combined in order. The result is a single ordinary gzip member that every
+/// reader decodes:
 ///
 /// ```
 /// header | deflate(block 0) sync | deflate(block 1) sync | … | deflate(last block) final | CRC-32 ISIZE
