@@ -493,8 +493,8 @@ struct _HuffmanCodes {
     /// Writes the tokens and the end-of-block symbol.
     func writeTokens(_ tokens: UnsafePointer<UInt32>, count: Int, into bits: inout _BitWriter) {
         // Each entry holds bits to write (low 24) and how many (high 8): a literal's code; a
-        // match length's symbol code with its extra bits above; a distance symbol's code, and
-        // its base in `distanceBases`.
+        // match length's symbol code with its extra bits above; a distance symbol's code; a
+        // distance symbol's base (and how many extra bits follow it) in `distanceBases`.
         let literals = UnsafeMutablePointer<UInt32>.allocate(capacity: 256 + 259 + 2 * 30)
         defer { literals.deallocate() }
         let lengths = literals + 256
@@ -511,7 +511,7 @@ struct _HuffmanCodes {
         }
         for s in 0..<30 {
             distances[s] = UInt32(distanceCodes[s]) | UInt32(distanceLengths[s]) << 24
-            distanceBases[s] = UInt32(_DeflateTables.distanceBase[s])
+            distanceBases[s] = UInt32(_DeflateTables.distanceBase[s]) | UInt32(_DeflateTables.distanceExtra[s]) << 24
         }
         for i in 0..<count {
             let token = tokens[i]
@@ -525,8 +525,8 @@ struct _HuffmanCodes {
                 let dc = _DeflateTables.distanceCode(distance)
                 let e = distances[dc]
                 bits.add(UInt64(e & 0xFF_FFFF), Int(e >> 24))
-                // Distance symbol d >= 4 has d / 2 - 1 extra bits; 0...3 none.
-                bits.add(UInt64(UInt32(distance) &- distanceBases[dc]), dc < 4 ? 0 : dc >> 1 &- 1)
+                let base = distanceBases[dc]
+                bits.add(UInt64(UInt32(distance) &- (base & 0xFF_FFFF)), Int(base >> 24))
             }
             bits.flush()
         }

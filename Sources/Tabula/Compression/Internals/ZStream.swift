@@ -183,7 +183,7 @@ struct _DeflatedBlock: Sendable {
 /// concatenation of independently compressed blocks (pigz's layout).
 enum _GzipDeflate {
     /// How much of the previous block primes the next block's dictionary (deflate's window).
-    static let dictionarySize = 32 * 1024
+    static let dictionarySize = _Deflater.windowSize
 
     /// Compresses `block` as raw deflate at `level` with ``_Deflater``, primed with the last
     /// 32 KiB of `previous`.
