@@ -162,9 +162,8 @@ public final class GzipWriter: ByteSink {
 ///
 /// The result is handed over through the `done` semaphore alone, not a `Mutex`: on Linux a
 /// contended `Mutex` is taken and released in the kernel (PI futexes), where ThreadSanitizer
-/// cannot see the ordering, so the rare collision of the worker's store with the writer's poll
-/// was reported as a data race (CI's sanitizer run, three reports, not reproduced in six local
-/// runs). DispatchSemaphore's waits and signals are visible to it.
+/// cannot see the ordering, so a collision of the worker's store with the writer's poll reads
+/// as a data race (see reliability.md). DispatchSemaphore's waits and signals are visible to it.
 private final class _CompressionJob: @unchecked Sendable {
     private let block: [UInt8]
     private let previous: [UInt8]
