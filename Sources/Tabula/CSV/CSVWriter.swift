@@ -35,11 +35,47 @@ public final class CSVWriter {
         encoder = _CSVEncoder(dialect: dialect, options: options)
     }
 
+    /// Rows encoded at once when a large frame is written: a few MB of CSV each.
+    static let sliceRows = 1 << 16
+
     /// Writes the frame's rows (and, the first time, the header).
+    ///
+    /// A frame of more than two slices (``sliceRows``) is encoded slice by slice on worker
+    /// threads and written in order: both cores format it, and the bytes held at once are a
+    /// few slices' instead of the whole output's.
     ///
     /// - Throws: the sink's errors; ``TabulaError`` when the columns differ from the first frame's.
     public func write(_ frame: DataFrame) throws {
-        try write(encoded: encoder.encode(frame, includingHeader: !wroteHeader), of: frame)
+        try write(encoder.plan(frame))
+    }
+
+    /// Writes the rows of `frame` at `order` (each may appear any number of times), in that
+    /// order: the rows of a sorted or joined frame written without gathering them first.
+    func write(_ frame: DataFrame, order: [Int32]) throws {
+        try write(encoder.plan(frame, order: order))
+    }
+
+    private func write(_ plan: _EncodingPlan) throws {
+        let rows = plan.rowCount
+        guard rows > 2 * Self.sliceRows && _processorCount > 1 else {
+            return try write(
+                encoded: encoder.encode(plan, rows: 0..<rows, includingHeader: !wroteHeader), of: plan.frame)
+        }
+        let encoder = self.encoder
+        var withHeader = !wroteHeader
+        var start = 0
+        var slices = _InOrderJobs<[UInt8]> {
+            guard start < rows else { return nil }
+            let range = start..<Swift.min(start + Self.sliceRows, rows)
+            let header = withHeader
+            start = range.upperBound
+            withHeader = false
+            return (range.count, 0, { encoder.encode(plan, rows: range, includingHeader: header) })
+        }
+        defer { slices.discardAll() }
+        while let (bytes, _, _) = try slices.next() {
+            try write(encoded: bytes, of: plan.frame)
+        }
     }
 
     /// Writes bytes made by ``encoder`` for `frame` (with the header exactly when it is the
@@ -81,6 +117,25 @@ struct _CSVEncoder: Sendable {
 
     /// The frame's rows as CSV, after the header when `includingHeader` (and the options want one).
     func encode(_ frame: DataFrame, includingHeader: Bool) -> [UInt8] {
+        encode(plan(frame), rows: 0..<frame.rowCount, includingHeader: includingHeader)
+    }
+
+    /// How each column of `frame` is written, decided once for the frame (whether a text
+    /// column needs the quoting pass takes a look at all of it) and used by every
+    /// ``encode(_:rows:includingHeader:)`` of its rows.
+    ///
+    /// - Parameter order: the rows to write, in output order, when not all of them in theirs:
+    ///   a frame written sorted or joined is encoded through its row order, never copied.
+    func plan(_ frame: DataFrame, order: [Int32]? = nil) -> _EncodingPlan {
+        let single = frame.columns.count == 1
+        return _EncodingPlan(
+            frame: frame, order: order, single: single, columns: frame.columns.map { prepare($0, single: single) })
+    }
+
+    /// The plan's rows at positions `range` (of its order when it has one, else of the frame)
+    /// as CSV, after the header when `includingHeader` (and the options want one).
+    func encode(_ plan: _EncodingPlan, rows range: Range<Int>, includingHeader: Bool) -> [UInt8] {
+        let frame = plan.frame
         var header: [UInt8] = []
         if includingHeader && options.includesHeader && !frame.columns.isEmpty {
             for (i, column) in frame.columns.enumerated() {
@@ -94,23 +149,51 @@ struct _CSVEncoder: Sendable {
             if dialect.lineTerminator == .crlf { header.append(0x0D) }
             header.append(0x0A)
         }
-        let rows = frame.rowCount
+        let rows = range.count
         guard rows > 0, !frame.columns.isEmpty else { return header }
+        if let order = plan.order {
+            return order.withUnsafeBufferPointer {
+                encode(plan, _RowSource(start: range.lowerBound, order: $0.baseAddress), rows: rows, header: header)
+            }
+        }
+        return encode(plan, _RowSource(start: range.lowerBound, order: nil), rows: rows, header: header)
+    }
+
+    private func encode(_ plan: _EncodingPlan, _ source: _RowSource, rows: Int, header: [UInt8]) -> [UInt8] {
         // Column by column: each column's cells as bytes + offsets (nulls spelled), then one
         // pass that interleaves them into rows, quoting the cells of text columns that need it
-        // as it copies them (one copy of their text instead of two).
-        let single = frame.columns.count == 1
-        let columns = frame.columns.map { prepare($0, single: single) }
+        // as it copies them (one copy of their text instead of two). Text columns are read
+        // where they are, at the source rows; other columns are formatted for these rows.
+        let single = plan.single
+        // Rows in an order: each text column's cells for these rows are gathered first, one
+        // column at a time (a row pass reading every column at random rows would miss the
+        // cache on most cells of a large frame).
+        let ordered = source.order.map { Array(UnsafeBufferPointer(start: $0 + source.start, count: rows)) }
+        let columns = plan.columns.map { planned -> _EncodedColumn in
+            switch planned {
+            case .text(let column):
+                guard let ordered else { return column }
+                let cells = _gatherStrings(
+                    StringBuffer(bytes: column.cells.bytes, offsets: column.cells.offsets), ordered)
+                return _EncodedColumn(
+                    cells: _FormattedColumn(bytes: cells.bytes, offsets: cells.offsets), quotes: column.quotes,
+                    bySource: false, validity: column.validity._gathered(ordered))
+            case .values(let column):
+                return _EncodedColumn(
+                    cells: format(column, single: single, source, rows: rows), quotes: false, bySource: false,
+                    validity: column.validity)
+            }
+        }
         var nullCell: [UInt8] = []
         appendNull(single: single, to: &nullCell)
         // Exact, or with columns quoted in the pass, the most they can take: a cell of n bytes
         // at most 2n + 2, a null the null text.
         var total = 0
         for column in columns {
-            let size = column.cells.offsets[rows] - column.cells.offsets[0]
+            let size = column.bySource ? source.byteCount(column.cells.offsets, rows: rows) : column.cells.offsets[rows]
             total += column.quotes ? 2 * size + rows * Swift.max(2, nullCell.count) : size
         }
-        total += rows * (frame.columns.count - 1 + (dialect.lineTerminator == .crlf ? 2 : 1))
+        total += rows * (columns.count - 1 + (dialect.lineTerminator == .crlf ? 2 : 1))
         let headerCount = header.count
         total += headerCount
         let delimiter = dialect.delimiter
@@ -127,18 +210,20 @@ struct _CSVEncoder: Sendable {
             withRowPassColumns(columns) { cells in
                 var at = w
                 for r in 0..<rows {
+                    let s = source[r]
                     for c in 0..<columnCount {
                         if c > 0 {
                             dst[at] = delimiter
                             at &+= 1
                         }
                         let column = cells[c]
-                        let lo = column.offsets[r]
-                        let n = column.offsets[r &+ 1] &- lo
+                        let i = column.bySource ? s : r
+                        let lo = column.offsets[i]
+                        let n = column.offsets[i &+ 1] &- lo
                         let from = UnsafeRawPointer(column.bytes + lo)
                         let wordsFit = n <= 32 && lo &+ 32 <= column.byteCount
                         if column.quotes {
-                            if let words = column.nullWords, words[r >> 6] & (1 << UInt64(r & 63)) == 0 {
+                            if let words = column.nullWords, words[i >> 6] & (1 << UInt64(i & 63)) == 0 {
                                 nullCell.withUnsafeBytes {
                                     if let p = $0.baseAddress {
                                         (out + at).copyMemory(from: p, byteCount: $0.count)
@@ -223,7 +308,8 @@ struct _CSVEncoder: Sendable {
                         // An empty array may have no storage: point at a dummy byte (never read).
                         let pass = _RowPassColumn(
                             bytes: b.baseAddress ?? _FormattedColumn.empty, offsets: o.baseAddress!,
-                            byteCount: b.count, quotes: column.quotes, nullWords: words.isEmpty ? nil : w.baseAddress)
+                            byteCount: b.count, quotes: column.quotes, bySource: column.bySource,
+                            nullWords: words.isEmpty ? nil : w.baseAddress)
                         nest(i + 1, done + [pass])
                     }
                 }
@@ -233,28 +319,27 @@ struct _CSVEncoder: Sendable {
     }
 
     /// One column as the row pass reads it: text as it is when no cell needs quotes or a null
-    /// text, text the pass quotes cell by cell otherwise, other types formatted.
-    private func prepare(_ column: AnyColumn, single: Bool) -> _EncodedColumn {
+    /// text, text the pass quotes cell by cell otherwise; other types are formatted later, for
+    /// the rows encoded.
+    private func prepare(_ column: AnyColumn, single: Bool) -> _PlannedColumn {
         let validity = column.validity
-        if let text = column.sourceText {
-            let buffer = text.buffer
-            let cells = _FormattedColumn(bytes: buffer.bytes, offsets: buffer.offsets)
-            let nullNeedsText = !nullBytes.isEmpty || single
-            let plain = (!nullNeedsText || validity.nullCount == 0) && !needsQuoting(buffer, validity)
-            return _EncodedColumn(cells: cells, quotes: !plain, validity: validity)
-        }
-        return _EncodedColumn(cells: format(column, single: single), quotes: false, validity: validity)
+        guard let text = column.sourceText else { return .values(column) }
+        let buffer = text.buffer
+        let cells = _FormattedColumn(bytes: buffer.bytes, offsets: buffer.offsets)
+        let nullNeedsText = !nullBytes.isEmpty || single
+        let plain = (!nullNeedsText || validity.nullCount == 0) && !needsQuoting(buffer, validity)
+        return .text(_EncodedColumn(cells: cells, quotes: !plain, bySource: true, validity: validity))
     }
 
     /// The cells of a column of numbers, booleans or timestamps as they are written, nulls
-    /// spelled out.
-    private func format(_ column: AnyColumn, single: Bool) -> _FormattedColumn {
-        let rows = column.count
+    /// spelled out: cell `k` is the value of row `source[k]`.
+    private func format(_ column: AnyColumn, single: Bool, _ source: _RowSource, rows: Int) -> _FormattedColumn {
         let validity = column.validity
         let nullNeedsText = !nullBytes.isEmpty || single
         var f = _FormattedColumn(capacity: rows * 8)
         func each(_ body: (Int, inout [UInt8]) -> Void) {
-            for r in 0..<rows {
+            for k in 0..<rows {
+                let r = source[k]
                 if validity[r] { body(r, &f.bytes) } else { appendNull(single: single, to: &f.bytes) }
                 f.offsets.append(f.bytes.count)
             }
@@ -264,13 +349,13 @@ struct _CSVEncoder: Sendable {
         switch column.storage {
         case .int64(let c) where plainNulls:
             return c.buffer.values.withUnsafeBufferPointer { values in
-                Self.formatNumbers(validity, maxWidth: _ValueFormatting.maxInt64Width) { r, p in
+                Self.formatNumbers(validity, source, rows: rows, maxWidth: _ValueFormatting.maxInt64Width) { r, p in
                     _ValueFormatting.writeInt64(values[r], to: p)
                 }
             }
         case .double(let c) where plainNulls:
             return c.buffer.values.withUnsafeBufferPointer { values in
-                Self.formatNumbers(validity, maxWidth: _ValueFormatting.maxDoubleWidth) { r, p in
+                Self.formatNumbers(validity, source, rows: rows, maxWidth: _ValueFormatting.maxDoubleWidth) { r, p in
                     _ValueFormatting.writeDouble(values[r], to: p)
                 }
             }
@@ -292,22 +377,23 @@ struct _CSVEncoder: Sendable {
         return f
     }
 
-    /// The valid rows' values as written by `write` (at most `maxWidth` bytes each, never
+    /// The source rows' values as written by `write` (at most `maxWidth` bytes each, never
     /// needing quotes), nulls as nothing.
     @inline(__always)
     private static func formatNumbers(
-        _ validity: ValidityBitmap, maxWidth: Int, _ write: (Int, UnsafeMutablePointer<UInt8>) -> Int
+        _ validity: ValidityBitmap, _ source: _RowSource, rows: Int, maxWidth: Int,
+        _ write: (Int, UnsafeMutablePointer<UInt8>) -> Int
     ) -> _FormattedColumn {
-        let rows = validity.count
         let allValid = validity.allValid
         var offsets = [Int](repeating: 0, count: rows + 1)
         let bytes = offsets.withUnsafeMutableBufferPointer { offsets in
             [UInt8](_uninitializedCapacity: rows * maxWidth) { buffer, initialized in
                 var w = 0
-                for r in 0..<rows {
+                for k in 0..<rows {
+                    let r = source[k]
                     // SAFETY: each row writes at most maxWidth bytes, and the capacity is rows * maxWidth.
                     if allValid || validity[r] { w &+= write(r, buffer.baseAddress! + w) }
-                    offsets[r + 1] = w
+                    offsets[k + 1] = w
                 }
                 initialized = w
             }
@@ -420,16 +506,64 @@ struct _RowPassColumn {
     /// A cell with 32 bytes of the column after its start is read as four words.
     let byteCount: Int
     let quotes: Bool
+    /// Whether cells are at the source rows (text read where it is) or at the output rows.
+    let bySource: Bool
     /// The validity words when the pass quotes the column and it has nulls.
     let nullWords: UnsafePointer<UInt64>?
 }
 
-/// One column for the row pass: its cells, and whether the pass quotes them (text cells, a null
-/// written as the null text).
+/// One column for the row pass: its cells, whether the pass quotes them (text cells, a null
+/// written as the null text), and whether they are indexed by source row (a text column's
+/// own buffer) or by output row (formatted for the rows encoded).
 struct _EncodedColumn {
     var cells: _FormattedColumn
     var quotes: Bool
+    var bySource: Bool
     var validity: ValidityBitmap
+}
+
+/// A column as an ``_EncodingPlan`` holds it: text ready for the row pass, or values to format.
+enum _PlannedColumn {
+    case text(_EncodedColumn)
+    case values(AnyColumn)
+}
+
+/// A frame ready to be encoded in pieces (``_CSVEncoder/plan(_:order:)``).
+struct _EncodingPlan: @unchecked Sendable {
+    // SAFETY: only read after it is made; its arrays and columns are values.
+    let frame: DataFrame
+    /// Output position → frame row, or `nil` for the frame's rows in order.
+    let order: [Int32]?
+    let single: Bool
+    let columns: [_PlannedColumn]
+
+    /// The rows encoded: the order's length, or the frame's rows.
+    var rowCount: Int { order?.count ?? frame.rowCount }
+}
+
+/// Output rows → source rows: output row `k` is source row `order[start + k]`, or `start + k`
+/// without an order.
+struct _RowSource {
+    let start: Int
+    let order: UnsafePointer<Int32>?
+
+    @inline(__always)
+    subscript(k: Int) -> Int {
+        if let order { Int(order[start &+ k]) } else { start &+ k }
+    }
+
+    /// The bytes of `rows` cells of a column whose cell `r` spans `offsets[r] ..< offsets[r + 1]`.
+    func byteCount(_ offsets: [Int], rows: Int) -> Int {
+        guard order != nil else { return offsets[start + rows] - offsets[start] }
+        return offsets.withUnsafeBufferPointer { o in
+            var total = 0
+            for k in 0..<rows {
+                let r = self[k]
+                total &+= o[r &+ 1] &- o[r]
+            }
+            return total
+        }
+    }
 }
 
 /// One column's cells, contiguous: cell `r` is `bytes[offsets[r] ..< offsets[r + 1]]`.

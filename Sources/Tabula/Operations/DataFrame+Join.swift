@@ -79,7 +79,9 @@ extension DataFrame {
         }
         let pairs = _JoinPairs.make(
             left: leftKeys, leftCount: rowCount, right: rightKeys, rightCount: other.rowCount, how: how)
-        if how == .semi || how == .anti { return _gathered(pairs.left.map { Int32($0) }) }
+        if how == .semi || how == .anti {
+            return pairs.left.count == rowCount ? self : _gathered(pairs.left)
+        }
         return try _assembleJoin(other, keys: keys, pairs: pairs, how: how, suffixes: suffixes)
     }
 
@@ -92,15 +94,18 @@ extension DataFrame {
         let rightColumns = other.columns.filter { !rightKeyNames.contains($0.name) }
         let clashing = Set(rightColumns.map(\.name)).intersection(columnNames)
         let coalesce = how == .right || how == .outer
-        let leftRows = pairs.left.map { Int32($0) }
-        let rightRows = pairs.right.map { Int32($0) }
+        let leftRows = pairs.left
+        let rightRows = pairs.right
+        // Every left row once, in order (a left join where no row has two matches): the left
+        // columns are kept as they are, not copied.
+        let leftKept = leftRows.count == rowCount && leftRows.indices.allSatisfy { leftRows[$0] == Int32($0) }
         var output: [AnyColumn] = []
         for column in columns {
             var out: AnyColumn
             if coalesce, let rightName = rightKeyFor[column.name] {
                 out = Self._coalesce(column, leftRows, other[rightName], rightRows)
             } else {
-                out = column._gathered(leftRows)
+                out = leftKept ? column : column._gathered(leftRows)
             }
             if clashing.contains(column.name) { out.name += suffixes.left }
             output.append(out)
@@ -143,9 +148,11 @@ extension DataFrame {
 }
 
 /// The row pairs of a join: `left[i]` and `right[i]` make output row `i` (-1 for a missing side).
+///
+/// Semi and anti joins list only `left`, the left rows kept, in order.
 struct _JoinPairs {
-    var left: [Int] = []
-    var right: [Int] = []
+    var left: [Int32] = []
+    var right: [Int32] = []
 
     static func make(left: [_KeyColumn], leftCount: Int, right: [_KeyColumn], rightCount: Int, how: JoinKind)
         -> _JoinPairs
@@ -161,13 +168,13 @@ struct _JoinPairs {
             }
             for l in 0..<leftCount { perLeft[l + 1] += perLeft[l] }
             var pairs = _JoinPairs()
-            pairs.left = [Int](repeating: 0, count: perLeft[leftCount])
+            pairs.left = [Int32](repeating: 0, count: perLeft[leftCount])
             pairs.right = pairs.left
             var next = perLeft
             for (r, g) in probe.enumerated() where g >= 0 {
                 for l in byGroup.rows(of: Int(g)) {
-                    pairs.left[next[l]] = l
-                    pairs.right[next[l]] = r
+                    pairs.left[next[l]] = Int32(l)
+                    pairs.right[next[l]] = Int32(r)
                     next[l] += 1
                 }
             }
@@ -176,33 +183,36 @@ struct _JoinPairs {
         let (table, byGroup) = build(right, count: rightCount)
         let probe = table.lookup(left, rows: 0..<leftCount, skipNullKeys: true)
         var pairs = _JoinPairs()
+        // Left and outer joins keep every left row: at least that many pairs.
+        pairs.left.reserveCapacity(how == .left || how == .outer ? leftCount : 0)
+        pairs.right.reserveCapacity(how == .left || how == .outer ? leftCount : 0)
         var rightMatched = [Bool](repeating: false, count: how == .right || how == .outer ? rightCount : 0)
         for (l, g) in probe.enumerated() {
             switch how {
             case .semi:
-                if g >= 0 { pairs.left.append(l) }
+                if g >= 0 { pairs.left.append(Int32(l)) }
                 continue
             case .anti:
-                if g < 0 { pairs.left.append(l) }
+                if g < 0 { pairs.left.append(Int32(l)) }
                 continue
             default: break
             }
             if g < 0 {
                 if how == .left || how == .outer {
-                    pairs.left.append(l)
+                    pairs.left.append(Int32(l))
                     pairs.right.append(-1)
                 }
                 continue
             }
             for r in byGroup.rows(of: Int(g)) {
-                pairs.left.append(l)
-                pairs.right.append(r)
+                pairs.left.append(Int32(l))
+                pairs.right.append(Int32(r))
                 if !rightMatched.isEmpty { rightMatched[r] = true }
             }
         }
         for (r, matched) in rightMatched.enumerated() where !matched {
             pairs.left.append(-1)
-            pairs.right.append(r)
+            pairs.right.append(Int32(r))
         }
         return pairs
     }

@@ -67,12 +67,20 @@ extension Pipeline {
                     }
                 }
             }
-            var table = try DataFrame(stacking: [collected] + pending).sorted(by: keys)
-            if let k = topK { table = table.prefix(k) }
-            table = try Pipeline(steps: after).apply(to: table, firstRow: 0)
-            if let limit { table = table.prefix(limit) }
-            try writer.write(table)
-            summary.rowsWritten = table.rowCount
+            let stacked = try DataFrame(stacking: [collected] + pending)
+            var order = try stacked._sortPermutation(keys)
+            if let k = topK, order.count > k { order.removeLast(order.count - k) }
+            if after.isEmpty {
+                // The sorted rows are written through their order, not gathered into a copy.
+                if let limit, order.count > limit { order.removeLast(order.count - limit) }
+                try writer.write(stacked, order: order)
+                summary.rowsWritten = order.count
+            } else {
+                var table = try Pipeline(steps: after).apply(to: stacked._gathered(order), firstRow: 0)
+                if let limit { table = table.prefix(limit) }
+                try writer.write(table)
+                summary.rowsWritten = table.rowCount
+            }
             try writer.finish()
             return summary
         } catch {

@@ -89,6 +89,15 @@ public final class TableWriter {
         }
     }
 
+    /// Writes the rows of `frame` at `order`, in that order (as `write(frame._gathered(order))`,
+    /// without the copy for CSV and TSV).
+    func write(_ frame: DataFrame, order: [Int32]) throws {
+        switch backend {
+        case .csv(let w): try w.write(frame, order: order)
+        case .json(let w): try w.write(frame._gathered(order))
+        }
+    }
+
     /// For CSV and TSV output: a thread-safe encoder, so chunks can be encoded concurrently and
     /// handed to ``write(encoded:of:)`` in order.
     var csvEncoder: _CSVEncoder? {

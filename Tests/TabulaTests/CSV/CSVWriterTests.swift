@@ -181,6 +181,82 @@ import Testing
         }
     }
 
+    /// A frame of mixed columns, `rows` long: text as read (some cells needing quotes, some
+    /// null, some empty strings), Int64 and Double with nulls, and computed strings.
+    private func mixedFrame(rows: Int, seed: UInt64) throws -> DataFrame {
+        var rng = SeededGenerator(seed: seed)
+        let words = ["plain", "a,b", "say \"hi\"", "two\nlines", " pad", "007", "é日本", "x"]
+        var csv = "t,n\n"
+        var computed = Column<String>(name: "c")
+        var doubles = Column<Double>(name: "d")
+        for r in 0..<rows {
+            let roll = Int.random(in: 0..<12, using: &rng)
+            let word = words.randomElement(using: &rng)!
+            let cell =
+                roll == 0
+                ? ""
+                : roll == 1
+                    ? "\"\""
+                    : word.contains(where: { ",\"\n ".contains($0) })
+                        ? "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : word
+            csv += "\(cell),\(roll == 2 ? "" : String(r * 7 - 1000))\n"
+            computed.append(roll == 3 ? nil : word + String(r))
+            doubles.append(roll == 4 ? nil : Double(r) / 8)
+        }
+        var options = CSVReadOptions()
+        options.columnTypes = ["t": .string]
+        var frame = try DataFrame(csvString: csv, options: options)
+        try frame.append(column: computed.eraseToAnyColumn())
+        try frame.append(column: doubles.eraseToAnyColumn())
+        return frame
+    }
+
+    /// A frame of more than two slices is encoded slice by slice on worker threads: the bytes
+    /// are those of one encoding of the whole frame, with the header once.
+    @Test func framesWrittenInSlicesMatchOneEncoding() throws {
+        let rows = 2 * CSVWriter.sliceRows + 1_234
+        let frame = try mixedFrame(rows: rows, seed: 7)
+        for options in [CSVWriteOptions(), CSVWriteOptions(nullText: "NA"), CSVWriteOptions(includesHeader: false)] {
+            for columns in [frame.columnNames, ["t"]] {
+                let part = try frame.selecting(columnNames: columns)
+                let whole = _CSVEncoder(dialect: .csv, options: options).encode(part, includingHeader: true)
+                let sink = MemoryByteSink()
+                let writer = CSVWriter(sink: sink, dialect: .csv, options: options)
+                try writer.write(part)
+                try writer.finish()
+                #expect(sink.bytes == whole, "\(options), columns \(columns)")
+            }
+        }
+        // And what is written reads back as the frame.
+        var options = CSVReadOptions()
+        options.columnTypes = ["t": .string, "c": .string]
+        #expect(try DataFrame(csvString: try frame.csvString(), options: options) == frame)
+    }
+
+    /// Rows written through an order (a sort's permutation, any row any number of times) are
+    /// the rows of the frame gathered in that order, small or in slices, in every column kind.
+    @Test func writingThroughARowOrderIsWritingTheGatheredRows() throws {
+        var rng = SeededGenerator(seed: 11)
+        for rows in [0, 1, 57, 2 * CSVWriter.sliceRows + 99] {
+            let frame = try mixedFrame(rows: rows, seed: UInt64(rows))
+            var orders: [[Int32]] = [Array(0..<Int32(rows)).shuffled(using: &rng)]
+            if rows > 0 {
+                orders.append((0..<(rows / 2 + 3)).map { _ in Int32.random(in: 0..<Int32(rows), using: &rng) })
+            }
+            for order in orders {
+                for options in [CSVWriteOptions(), CSVWriteOptions(nullText: "NA")] {
+                    let expected = _CSVEncoder(dialect: .csv, options: options)
+                        .encode(frame._gathered(order), includingHeader: true)
+                    let sink = MemoryByteSink()
+                    let writer = CSVWriter(sink: sink, dialect: .csv, options: options)
+                    try writer.write(frame, order: order)
+                    try writer.finish()
+                    #expect(sink.bytes == expected, "\(rows) rows, \(order.count) in the order, \(options)")
+                }
+            }
+        }
+    }
+
     @Test func writingAFileIsAtomic() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }

@@ -154,6 +154,31 @@ extension Cell {
         #expect(cells(out["v"]) == [.string("seven"), .null])
     }
 
+    /// A left join where no left row has two matches keeps every left row once, in order: the
+    /// left columns are the left's own (text as read stays text); a second match for one row
+    /// or a semi join that drops a row still gathers.
+    @Test func leftRowsKeptOnceInOrderAreTheLeftColumns() throws {
+        let left = try DataFrame(columns: [
+            AnyColumn(text: Column<String>(name: "k", contents: ["1", "2", "3"]), as: .int64),
+            AnyColumn(text: Column<String>(name: "p", contents: ["1.50", "007", nil]), as: .double),
+        ])
+        let unique = try DataFrame(columns: [
+            makeColumn("k", .int64, [.int(3), .int(1)]), makeColumn("v", .string, [.string("c"), .string("a")]),
+        ])
+        let out = try left.joined(with: unique, on: ["k"], how: .left)
+        #expect(out["p"] == left["p"] && out["p"].isDeferredText)
+        #expect(try out.csvString() == "k,p,v\n1,1.50,a\n2,007,\n3,,c\n")
+        #expect(try left.joined(with: unique, on: ["k"], how: .anti).csvString() == "k,p\n2,007\n")
+        let twice = try DataFrame(columns: [
+            makeColumn("k", .int64, [.int(2), .int(2)]), makeColumn("v", .string, [.string("x"), .string("y")]),
+        ])
+        #expect(
+            try left.joined(with: twice, on: ["k"], how: .left).csvString() == "k,p,v\n1,1.50,\n2,007,x\n2,007,y\n3,,\n"
+        )
+        let all = try DataFrame(columns: [makeColumn("k", .int64, [.int(3), .int(2), .int(1)])])
+        #expect(try left.joined(with: all, on: ["k"], how: .semi).csvString() == "k,p\n1,1.50\n2,007\n3,\n")
+    }
+
     @Test func emptySides() throws {
         let empty = try DataFrame(columns: [makeColumn("id", .int64, []), makeColumn("name", .string, [])])
         #expect(try orders().joined(with: empty, on: ["id"]).rowCount == 0)
