@@ -35,7 +35,7 @@ struct Head: ParsableCommand {
     func run() throws {
         var options = inputOptions
         options.limit = min(n, options.limit ?? .max)
-        let reader = try options.openReader(input)
+        let reader = try options.openReader(input, typesMayWiden: true)
         let frame = try reader.next() ?? DataFrame()
         let formatting = TableFormattingOptions(maximumRows: max(n, 1), maximumLineWidth: width ?? terminalWidth())
         print(frame.description(options: formatting))

@@ -22,7 +22,7 @@ struct Schema: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let reader = try inputOptions.openReader(input)
+        let reader = try inputOptions.openReader(input, typesMayWiden: true)
         let bar = ProgressBar(total: reader.totalBytes, quiet: common.quiet)
         var names: [String] = []
         var types: [String: ColumnType] = [:]

@@ -55,7 +55,7 @@ struct TabulaCommand: ParsableCommand {
         #endif
         do {
             var command = try parseAsRoot()
-            try command.run()
+            try runSettlingTypes(&command)
         } catch let reported as AlreadyReported {
             Glibc.exit(reported.status)
         } catch {

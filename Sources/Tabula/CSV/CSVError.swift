@@ -49,3 +49,41 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(location): \(message)" }
 }
+
+/// A chunk of a file read in chunks needed a wider type for a column than the chunks before it
+/// (thrown when ``CSVReadOptions/stopsWhenTypesWiden`` is set): an Int64 column that turns out
+/// to hold a decimal, or a number column that turns out to hold words. Reading again with
+/// ``CSVReadOptions/columnTypes`` giving the column `widened` reads it the same in every chunk.
+public struct ColumnTypeWidened: Error, Sendable, Hashable, CustomStringConvertible {
+    public var column: String
+    /// The type of the column in the chunks before.
+    public var previous: ColumnType
+    /// The type the chunk starting at `location` needs.
+    public var widened: ColumnType
+    /// Where the rows that need the wider type start (at or before the first such value).
+    public var location: SourceLocation
+
+    public init(column: String, previous: ColumnType, widened: ColumnType, location: SourceLocation) {
+        self.column = column
+        self.previous = previous
+        self.widened = widened
+        self.location = location
+    }
+
+    public var description: String {
+        "\(location.path): column '\(column)' reads as \(previous) before line \(location.line) and needs"
+            + " \(widened) in the rows from there"
+    }
+
+    /// The first column whose type in `after` is wider than (not the same as) in `before`.
+    static func first(
+        _ before: [ColumnType?], _ after: [ColumnType?], names: [String], location: SourceLocation
+    ) -> ColumnTypeWidened? {
+        for i in before.indices where i < after.count && i < names.count {
+            if let old = before[i], let new = after[i], old != new {
+                return ColumnTypeWidened(column: names[i], previous: old, widened: new, location: location)
+            }
+        }
+        return nil
+    }
+}

@@ -8,11 +8,14 @@
 /// ```
 ///
 /// ### Types across chunks
-/// Each chunk's types are inferred from its rows and never narrower than the previous chunk's:
-/// a column that was Int64 becomes Double (or String) from the first chunk holding a value that
-/// needs it. Since columns keep the text they were read from, untouched values are written back
-/// as read whatever the type. ``DataFrame/init(contentsOfCSVFile:dialect:options:)`` infers from
-/// the whole file instead.
+/// Each chunk's types are inferred from its rows and never narrower than the previous chunk's.
+/// Files are read in blocks of 8 MiB whose chunks all have the types of the whole block, so an
+/// input of one block reads with the same types as at once. Past the first block, a column
+/// that was Int64 becomes Double (or String) from the first block holding a value that needs
+/// it, or, with ``CSVReadOptions/stopsWhenTypesWiden``, the reader stops with
+/// ``ColumnTypeWidened`` so the caller can read again with the type given. Since columns keep
+/// the text they were read from, untouched values are written back as read whatever the type.
+/// ``DataFrame/init(contentsOfCSVFile:dialect:options:)`` infers from the whole file instead.
 ///
 /// ### Buffers
 /// Bytes are read into one buffer (1 MiB by default) that grows only when a single record does
@@ -40,6 +43,14 @@ public final class CSVReader {
     private var headerDone = false
     /// The block being parsed in parallel mode.
     private var region: _CSVParallelParse.Region? = nil
+    /// The parsed parts of the last block not yet returned, in order, and the types they are
+    /// returned as (every part of a block has the block's types).
+    private var blockParts: [_CSVTableBuilder] = []
+    private var blockTypes: [ColumnType?] = []
+    /// Where the block being parsed starts (line, byte offset).
+    private var blockStart = (line: 1, offset: 0)
+    /// A widening refused (``CSVReadOptions/stopsWhenTypesWiden``): thrown again by every call.
+    private var refusedWidening: ColumnTypeWidened? = nil
     static let parallelBlockSize = 8 << 20
 
     /// Creates a reader over a byte source.
@@ -76,9 +87,11 @@ public final class CSVReader {
     ///
     /// - Throws: ``CSVError`` for malformed input; the source's errors (I/O, gzip).
     public func next() throws -> DataFrame? {
+        if let refusedWidening { throw refusedWidening }
         if parallel { return try nextParallel() }
         if finished { return nil }
         builder.startNextChunk()
+        let chunkStart = SourceLocation(path: source.name, line: tokenizer.line, column: 0, byteOffset: bytesConsumed)
         while true {
             if !checkedBOM {
                 try fill(minimum: 3)
@@ -109,19 +122,38 @@ public final class CSVReader {
         }
         if builder.rowCount == 0 && emittedAny { return nil }
         emittedAny = true
-        return builder.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties)
+        let before = previousTypes
+        let frame = builder.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties)
+        try refuseWidening(from: before, at: chunkStart)
+        return frame
+    }
+
+    /// Throws (now and on every later call) when the options say so and `previousTypes` is
+    /// wider than `before` for a column that already had a type.
+    private func refuseWidening(from before: [ColumnType?], at location: SourceLocation) throws {
+        guard builder.options.stopsWhenTypesWiden,
+            let widened = ColumnTypeWidened.first(
+                before, previousTypes, names: builder.builders.map(\.name), location: location)
+        else { return }
+        refusedWidening = widened
+        throw widened
     }
 
     /// Parallel mode: reads blocks of about 8 MiB and parses each in two parts per processor;
     /// each part becomes one chunk (so chunks hold about 8 MiB / (2 × processors) of text,
-    /// whatever ``CSVReadOptions/chunkRowCount`` says). A part's chunk is returned as soon as
-    /// it and the parts before it are parsed, while the block's later parts still are, so the
-    /// stages after the reader start on it at once; and a thread that waits for a part a
-    /// worker has parses the later ones no worker has taken yet.
+    /// whatever ``CSVReadOptions/chunkRowCount`` says). The parts are parsed on all processors
+    /// (a thread that waits for a part a worker has parses the later ones no worker has taken
+    /// yet), and returned once the whole block is: its chunks all have the types of the whole
+    /// block, so a file of one block reads with the same types in chunks as at once.
     private func nextParallel() throws -> DataFrame? {
         while true {
+            if region == nil && !blockParts.isEmpty {
+                emittedAny = true
+                return blockParts.removeFirst().makeFrame(widening: &blockTypes, keepsQuotedEmpties: keepsQuotedEmpties)
+            }
             if let r = region {
                 let part = try r.next()
+                if let part, part.rowCount > 0 { blockParts.append(part) }
                 if r.isFinished {
                     // Counted with its last part; the parts' jobs are done, and once `r` goes
                     // the buffer is this reader's alone again.
@@ -130,10 +162,15 @@ public final class CSVReader {
                     bytesConsumed += r.consumed
                     tokenizer.line = r.endLine
                     if eof && (start == end || r.consumed == 0) { finished = true }
+                    let before = previousTypes
+                    for part in blockParts { part.widenTypes(&previousTypes) }
+                    blockTypes = previousTypes
+                    try refuseWidening(
+                        from: before,
+                        at: SourceLocation(
+                            path: source.name, line: blockStart.line, column: 0, byteOffset: blockStart.offset))
                 }
-                guard let part, part.rowCount > 0 else { continue }
-                emittedAny = true
-                return part.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties)
+                continue
             }
             if finished {
                 if emittedAny { return nil }
@@ -154,6 +191,7 @@ public final class CSVReader {
             if !headerDone {
                 guard try parseHeader() else { continue }
             }
+            blockStart = (tokenizer.line, bytesConsumed)
             region = _CSVParallelParse.Region(
                 .array(buffer), range: start..<end, isFinal: eof, template: builder.makePartBuilder(), dialect: dialect,
                 path: source.name, baseOffset: bytesConsumed, line: tokenizer.line, partCount: 2 * _processorCount)

@@ -291,6 +291,15 @@ struct _CSVTableBuilder: _CSVRecordSink {
         return makeFrame(widening: &none)
     }
 
+    /// Widens `previous` (as ``makeFrame(widening:keepsQuotedEmpties:)`` does) with this part's
+    /// types, without making its frame.
+    func widenTypes(_ previous: inout [ColumnType?]) {
+        if previous.count < builders.count { previous += Array(repeating: nil, count: builders.count - previous.count) }
+        for (i, b) in builders.enumerated() where b.explicitType == nil && b.inference.valueCount > 0 {
+            previous[i] = previous[i].map { _TypeInference.widen($0, b.resolvedType) } ?? b.resolvedType
+        }
+    }
+
     /// The frame, each column typed no narrower than in the chunks before.
     ///
     /// - Parameters:

@@ -133,14 +133,18 @@ struct InputOptions: ParsableArguments, Sendable {
     /// columns it names that the file has (a CSV or TSV file's header says which). A needed
     /// name that is neither in the file nor among `created` (assignment targets) reads every
     /// column, so that the error about it can suggest from all of them.
+    ///
+    /// Unless `typesMayWiden`, a column's type widening past an input's first block stops the
+    /// read with ``ColumnTypeWidened`` (see ``SettlesTypesByReadingAgain``).
     func openReader(
         _ path: String, inferring inferredColumns: Set<String>? = nil, reading needed: Set<String>? = nil,
-        created: Set<String> = []
+        created: Set<String> = [], typesMayWiden: Bool = false
     ) throws -> TableReader {
         let format = try format(for: path)
         let dialect = try dialect(for: format)
         var options = try readOptions()
         options.inferredColumns = inferredColumns
+        options.stopsWhenTypesWiden = !typesMayWiden
         let kind = (format ?? FileFormat(.csv)).kind
         if let needed, columns == nil, path != "-", kind == .csv || kind == .tsv {
             let names = try TableReader.columnNames(path: path, format: format, dialect: dialect, options: options)

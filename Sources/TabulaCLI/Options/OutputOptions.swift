@@ -1,4 +1,5 @@
 import ArgumentParser
+import Synchronization
 import Tabula
 
 /// Flags for every verb that writes a table.
@@ -65,8 +66,29 @@ struct OutputOptions: ParsableArguments, Sendable {
             if crlf { dialect.lineTerminator = .crlf }
             options.dialect = dialect
         }
+        if output == "-" {
+            return TableWriter(sink: StandardOutput(), format: format ?? FileFormat(.csv), options: options)
+        }
         return try TableWriter(path: output, format: format, options: options)
     }
+}
+
+/// Standard output, noting when anything has been written to it: a run that has written
+/// there cannot be run again (see ``runSettlingTypes(_:)``).
+final class StandardOutput: ByteSink {
+    private let sink = FileDescriptorSink.standardOutput()
+    /// Whether any byte has been written to standard output through a `StandardOutput`.
+    static let written = Atomic<Bool>(false)
+
+    var name: String { sink.name }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if !bytes.isEmpty { Self.written.store(true, ordering: .relaxed) }
+        try sink.write(bytes)
+    }
+
+    func finish() throws { try sink.finish() }
+    func abort() { sink.abort() }
 }
 
 /// Flags every verb has.

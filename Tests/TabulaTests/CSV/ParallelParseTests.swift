@@ -225,10 +225,10 @@ import Testing
 }
 
 extension ParallelParseTests {
-    /// The streaming reader hands out a block's parts one by one and counts the block's bytes
-    /// with its last part, so the count reaches the input's size with the last chunk (not one
-    /// call later), and the chunks equal a sequential read.
-    @Test func theStreamingReaderCountsABlockWithItsLastPart() throws {
+    /// The streaming reader hands out a block's parts one by one, each counting the block's
+    /// bytes, so the count reaches the input's size with the last chunk (not one call later),
+    /// and the chunks equal a sequential read.
+    @Test func theStreamingReaderCountsABlockWithEachOfItsParts() throws {
         let (bytes, i) = Self.input(header: "id,name,amount", bytes: 9 << 20) {
             "\($0),name \($0 % 97),\($0 % 1000).25"
         }
@@ -245,7 +245,8 @@ extension ParallelParseTests {
         #expect(chunks > 4, "parts of more than one block")
         #expect(counts.last == bytes.count)
         #expect(counts == counts.sorted())
-        #expect(counts.filter { $0 == bytes.count }.count == 1, "the last block's earlier parts count without it")
+        // A block's chunks come out once it is parsed, each counting the whole block.
+        #expect(Set(counts).count == (bytes.count + CSVReader.parallelBlockSize - 1) / CSVReader.parallelBlockSize)
         var options = CSVReadOptions()
         options.allowsParallelParsing = false
         let sequential = try CSVReader(source: MemoryByteSource(bytes), options: options).readAll()
@@ -272,10 +273,42 @@ extension ParallelParseTests {
         }
         let error = try #require(first)
         #expect(error.location.line == 600_002)
-        #expect(rows > 0 && rows < 600_000, "the parts before the bad row's part come out first")
+        #expect(rows == 0, "no part of the bad row's block comes out (a block's parts come out together)")
         for _ in 0..<2 {
             #expect(throws: CSVError.self) { _ = try reader.next() }
             do { _ = try reader.next() } catch let again as CSVError { #expect(again.location == error.location) }
         }
+    }
+}
+
+extension ParallelParseTests {
+    /// The parts of a block come out with the block's types: a column that one late part shows
+    /// to be text, or Double, is that in every chunk of the block, as when the input is read at
+    /// once (even a file of two rows is parsed in parts). A later block may still widen a type.
+    @Test func everyChunkOfABlockHasTheBlocksTypes() throws {
+        for (bytes, types) in [
+            (Array("zip,k\n10115,1\nSW1A,2\n".utf8), [ColumnType.string, .int64]),
+            (
+                Self.input(header: "zip,v,gap", bytes: 3 << 20) { i in
+                    i == 150_000 ? "SW1A,\(i).5," : "\(10_000 + i % 90_000),\(i),\(i > 200_000 ? "true" : "")"
+                }.0, [.string, .double, .bool]
+            ),
+        ] {
+            let reader = CSVReader(source: MemoryByteSource(bytes))
+            var chunks = 0
+            while let chunk = try reader.next() {
+                chunks += 1
+                #expect(chunk.columns.map(\.type) == types, "chunk \(chunks)")
+            }
+            #expect(try DataFrame(csvData: bytes).columns.map(\.type) == types)
+        }
+        // Past the first block, a type may widen; never narrow.
+        // Row 1 250 000 is past 8.3 MB: in the second block.
+        let (bytes, _) = Self.input(header: "zip", bytes: 9 << 20) { i in i == 1_250_000 ? "SW1A" : "\(i)" }
+        let reader = CSVReader(source: MemoryByteSource(bytes))
+        var seen: [ColumnType] = []
+        while let chunk = try reader.next() { seen.append(chunk["zip"].type) }
+        #expect(seen.first == .int64 && seen.last == .string)
+        #expect(seen == seen.sorted { $0 == .int64 && $1 == .string }, "Int64 chunks, then String ones")
     }
 }
