@@ -336,7 +336,10 @@ struct _JSONLineParser {
             }
             b.text.append(utf8: number)
             b.validity.append(true)
-            b.kinds |= _ValueParsing.parseInt64(number) != nil ? 1 : 2
+            // A number beyond Int64 that no Double holds exactly (strict grammar) is kept as
+            // its text: a String column, never a rounded value.
+            b.kinds |=
+                _ValueParsing.parseInt64(number) != nil ? 1 : _ValueParsing.parseDouble(number) != nil ? 2 : 8
         }
     }
 

@@ -118,12 +118,33 @@ public final class JSONLinesWriter {
 
     private func appendNull() { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
 
-    /// Whether `text` is a number in JSON's grammar (the strict inference grammar, minus the specials).
+    /// Whether `text` is a number in JSON's grammar, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`,
+    /// of any length (so an Int64 of 19 digits is written with its digits, not as a Double).
     static func isJSONNumber(_ text: UnsafeRawBufferPointer) -> Bool {
-        guard let first = text.first else { return false }
-        return (first == UInt8(ascii: "-") || _ValueParsing.isDigit(first))
-            && _ValueParsing.parseDouble(text) != nil && !text.contains(UInt8(ascii: "i"))
-            && !text.contains(UInt8(ascii: "N"))
+        var i = 0
+        let n = text.count
+        func digits() -> Int {
+            let from = i
+            while i < n && _ValueParsing.isDigit(text[i]) { i += 1 }
+            return i - from
+        }
+        if i < n && text[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < n else { return false }
+        if text[i] == UInt8(ascii: "0") {
+            i += 1
+        } else if digits() == 0 {
+            return false
+        }
+        if i < n && text[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { return false }
+        }
+        if i < n && (text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E")) {
+            i += 1
+            if i < n && (text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-")) { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == n
     }
 
     /// Appends `bytes` as a JSON string literal, escaping quotes, backslashes and control bytes.

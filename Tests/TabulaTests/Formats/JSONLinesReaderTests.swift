@@ -56,3 +56,51 @@ import Testing
         #expect(try DataFrame(concatenating: [ints, nulls]).columns[0].type == .int64)
     }
 }
+
+@Suite struct JSONNumberDigitsTests {
+    @Test func jsonNumberGrammar() {
+        let valid = [
+            "0", "-0", "7", "-12", "1.5", "1e5", "1E+5", "2.5e-3", "1234567890123456789012345", "-9223372036854775808",
+        ]
+        let invalid = [
+            "", "-", "007", "-01", "1.", ".5", "+5", "1e", "1.5e+", "NaN", "inf", "1_000", "0x10", " 1", "1 ",
+        ]
+        for text in valid { #expect(Array(text.utf8).withUnsafeBytes(JSONLinesWriter.isJSONNumber), "\(text)") }
+        for text in invalid { #expect(!Array(text.utf8).withUnsafeBytes(JSONLinesWriter.isJSONNumber), "\(text)") }
+    }
+
+    /// Integers of 19 digits (Int64's extremes among them) are read as Int64 and written back
+    /// with their digits; a number no Int64 or exact Double holds is kept as its text.
+    @Test func longIntegersKeepTheirDigitsBothWays() throws {
+        let text = """
+            {"id":1234567890123456789,"big":123456789012345678901234}
+            {"id":-9223372036854775808,"big":1}
+            {"id":9223372036854775807,"big":2}
+
+            """
+        let frame = try JSONLinesReader(source: MemoryByteSource(Array(text.utf8))).readAll()
+        #expect(frame["id"].type == .int64 && frame["big"].type == .string)
+        #expect(Array(try frame["id"].assumingType(Int64.self)) == [1_234_567_890_123_456_789, .min, .max])
+        let sink = MemoryByteSink()
+        let writer = JSONLinesWriter(sink: sink)
+        try writer.write(frame)
+        try writer.finish()
+        #expect(
+            String(decoding: sink.bytes, as: UTF8.self) == """
+                {"id":1234567890123456789,"big":"123456789012345678901234"}
+                {"id":-9223372036854775808,"big":"1"}
+                {"id":9223372036854775807,"big":"2"}
+
+                """)
+        // From CSV: an Int64 column read as text is written with its digits.
+        let csv = try DataFrame(csvString: "id\n1234567890123456789\n-9223372036854775808\n")
+        #expect(csv["id"].type == .int64)
+        let out = MemoryByteSink()
+        let w = JSONLinesWriter(sink: out)
+        try w.write(csv)
+        try w.finish()
+        #expect(
+            String(decoding: out.bytes, as: UTF8.self)
+                == "{\"id\":1234567890123456789}\n{\"id\":-9223372036854775808}\n")
+    }
+}
