@@ -26,13 +26,14 @@ func errorMessage(_ error: Error) -> String {
         let lines = message.split(separator: "\n", omittingEmptySubsequences: true)
         message = lines.first.map(String.init) ?? "unknown error"
         if message.hasPrefix("Error: ") { message.removeFirst(7) }
+        // argument-parser's sentences start with a capital; ours (which may start with a
+        // path, whose case is the file's) are left as they are.
+        if let first = message.first, first.isUppercase {
+            message = first.lowercased() + message.dropFirst()
+        }
         message += " (see 'tabula --help')"
     }
-    message = message.replacingNewlines()
-    if let first = message.first, first.isUppercase, !message.hasPrefix("I/O") {
-        message = first.lowercased() + message.dropFirst()
-    }
-    return message
+    return message.replacingNewlines()
 }
 
 /// A failure already reported on stderr: the command only exits with `status`.

@@ -103,6 +103,15 @@ func expectOneLineError(
         for v in try frame["total", Double.self] { #expect(v! > 100) }
     }
 
+    /// --limit 0 writes the header (the output's columns) and no row, with or without --where.
+    @Test func limitZeroWritesTheHeader() throws {
+        for extra in [[], ["--where", "qty > 0"]] {
+            let result = try runTabula(["apply", sales, "-e", "total = qty * 2", "--limit", "0", "-o", "-"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.split(separator: "\n").count == 1 && result.stdout.hasSuffix(",total\n"))
+        }
+    }
+
     @Test func pipesFromStdinToJSONLines() throws {
         let input = try Array(Data(contentsOf: URL(fileURLWithPath: sales)))
         let result = try runTabula(
@@ -401,6 +410,34 @@ func expectOneLineError(
         let gz = try expectOneLineError(["convert", fake, "-o", "-"])
         #expect(gz.contains("not in gzip format"))
         #expect(try dir.contents() == ["fake.csv.gz"])
+    }
+
+    /// --to is for names that say no format: a name that says another is refused before
+    /// anything is written (plain text in `out.csv.gz` would not read back as gzip).
+    @Test func toMustAgreeWithANameThatSaysAFormat() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let gz = try expectOneLineError(["convert", sales, "-o", dir.path("out.csv.gz"), "--to", "csv"])
+        #expect(gz.hasSuffix("out.csv.gz: the name says csv.gz but --to says csv; rename it, or drop --to"))
+        let bare = try expectOneLineError(["convert", sales, "-o", dir.path("out.gz"), "--to", "tsv"])
+        #expect(bare.hasSuffix("out.gz: the name ends in .gz but --to tsv is not compressed; use --to tsv.gz"))
+        #expect(try expectOneLineError(["apply", sales, "-o", dir.path("o.csv"), "--to", "jsonl"]).contains("--to"))
+        #expect(try dir.contents().isEmpty)
+        // Agreeing, or a name that says nothing (.txt), is fine.
+        #expect(try runTabula(["convert", sales, "-o", dir.path("a.csv.gz"), "--to", "csv.gz", "-q"]).status == 0)
+        #expect(try runTabula(["convert", sales, "-o", dir.path("b.txt"), "--to", "tsv", "-q"]).status == 0)
+        #expect(try String(contentsOfFile: dir.path("b.txt"), encoding: .utf8).hasPrefix("order_id\t"))
+    }
+
+    /// An error's path is printed as given: the case of its first letter is the file's.
+    @Test func errorsKeepThePathsCase() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let bad = try dir.write("Bad.csv", "a,b\n1\n")
+        #expect(try expectOneLineError(["head", bad]).hasPrefix("tabula: error: \(bad):2:1: "))
+        let relative = try expectOneLineError(["convert", "Missing/X.csv", "-o", "-"])
+        #expect(relative.hasPrefix("tabula: error: Missing/X.csv: "), "\(relative)")
+        #expect(try expectOneLineError(["head"]).hasPrefix("tabula: error: missing expected argument"))
     }
 
     @Test func truncatedGzipLeavesNoOutput() throws {

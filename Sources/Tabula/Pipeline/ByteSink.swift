@@ -41,8 +41,13 @@ public final class MemoryByteSink: ByteSink {
 /// A file written atomically: bytes go to a temporary file beside the target, which is renamed
 /// over the target by ``finish()`` and removed by ``abort()`` (or when the sink is dropped
 /// unfinished). The target is never seen half-written.
+///
+/// A file replaced keeps its permissions; a symbolic link is followed (the file it names is
+/// replaced, the link stays).
 public final class AtomicFileSink: ByteSink {
     public let name: String
+    /// The file renamed into place: `name`, or the file a link at `name` points to.
+    private let target: String
     /// The temporary file's path.
     public let temporaryPath: String
     private var fd: Int32
@@ -67,6 +72,14 @@ public final class AtomicFileSink: ByteSink {
     /// - Throws: ``TabulaError`` (`io`) when the directory does not exist or is not writable.
     public init(path: String) throws {
         name = path
+        var link = stat()
+        if lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) {
+            target = String(cString: resolved)
+            free(resolved)
+        } else {
+            target = path
+        }
+        let path = target
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -81,16 +94,21 @@ public final class AtomicFileSink: ByteSink {
             throw TabulaError.io(path, code, action: "cannot write")
         }
         self.fd = fd
-        var target = stat()
-        replacesFile = lstat(path, &target) == 0
+        var existing = stat()
+        replacesFile = lstat(path, &existing) == 0
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         buffer.reserveCapacity(bufferSize)
-        // mkstemp creates 0600; give the output the usual mode, minus the umask.
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, 0o666 & ~mask)
+        // mkstemp creates 0600: give the output the mode of the file it replaces, or the usual
+        // mode minus the umask.
+        if replacesFile && existing.st_mode & S_IFMT == S_IFREG {
+            fchmod(fd, existing.st_mode & 0o7777)
+        } else {
+            let mask = umask(0)
+            umask(mask)
+            fchmod(fd, 0o666 & ~mask)
+        }
         #if os(Linux)
-            if replacesFile && target.st_mode & S_IFMT == S_IFREG && target.st_nlink == 1 {
+            if replacesFile && existing.st_mode & S_IFMT == S_IFREG && existing.st_nlink == 1 {
                 // Not following a link, and not waiting (were it swapped for a FIFO since): only
                 // the regular file the rename will free is read so.
                 let old = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
@@ -189,7 +207,7 @@ public final class AtomicFileSink: ByteSink {
             if close(fd) != 0 { throw TabulaError.io(name, errno, action: "cannot write") }
             fd = -1
             closeReplaced()
-            if rename(temporaryPath, name) != 0 {
+            if rename(temporaryPath, target) != 0 {
                 throw TabulaError.io(name, errno, action: "cannot rename into place")
             }
             done = true

@@ -78,8 +78,12 @@ public struct Pipeline: Sendable {
             var unsubmitted = steps.contains { if case .filter = $0 { true } else { false } } ? nil : remaining
             // Chunks are transformed (and encoded) on worker threads as they arrive and
             // written in order here; the reading thread's parse shares the cores with them.
+            // The first chunk is always taken, cut to no rows if need be: the output gets its
+            // header (its columns) even when the limit is 0.
+            var pulledAny = false
             var jobs = _InOrderJobs<(DataFrame, [UInt8]?)> {
-                guard unsubmitted != 0, let (read, bytes) = try queue.next() else { return nil }
+                guard unsubmitted != 0 || !pulledAny, let (read, bytes) = try queue.next() else { return nil }
+                pulledAny = true
                 var cut = read
                 if let u = unsubmitted {
                     if cut.rowCount > u { cut = cut.prefix(u) }
@@ -99,7 +103,7 @@ public struct Pipeline: Sendable {
                 )
             }
             defer { jobs.discardAll() }
-            while remaining != 0 {
+            while remaining != 0 || summary.chunks == 0 {
                 guard let (value, rows, bytesRead) = try jobs.next() else { break }
                 var (frame, encoded) = value
                 summary.rowsRead += rows

@@ -54,6 +54,7 @@ struct OutputOptions: ParsableArguments, Sendable {
     func openWriter(path: String? = nil, noHeader: Bool, stringsOnly: Bool) throws -> TableWriter {
         let output = try path ?? requiredOutput()
         let format: FileFormat? = to == nil ? nil : try self.format()
+        if let format, output != "-" { try checkName(output, agreesWith: format) }
         var options = TableWriteOptions()
         options.includesHeader = !noHeader
         options.nullText = outNull
@@ -70,6 +71,20 @@ struct OutputOptions: ParsableArguments, Sendable {
             return TableWriter(sink: StandardOutput(), format: format ?? FileFormat(.csv), options: options)
         }
         return try TableWriter(path: output, format: format, options: options)
+    }
+}
+
+/// A name that says a format (`out.csv.gz`) must agree with --to, which is for names that say
+/// none: `--to csv` into `out.csv.gz` would write plain text that no reader takes for gzip.
+private func checkName(_ path: String, agreesWith format: FileFormat) throws {
+    let lowercased = path.lowercased()
+    let named = lowercased.hasSuffix(".txt") || lowercased.hasSuffix(".txt.gz") ? nil : FileFormat(path: path)
+    if let named, named != format {
+        throw CommandFailure("\(path): the name says \(named) but --to says \(format); rename it, or drop --to")
+    }
+    if lowercased.hasSuffix(".gz") && !format.isCompressed {
+        throw CommandFailure(
+            "\(path): the name ends in .gz but --to \(format) is not compressed; use --to \(format).gz")
     }
 }
 

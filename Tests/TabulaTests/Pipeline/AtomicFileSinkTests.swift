@@ -5,6 +5,34 @@ import Testing
 @testable import Tabula
 
 @Suite struct AtomicFileSinkTests {
+    /// A replaced file keeps its permissions, and a symbolic link is followed: the file it
+    /// names is replaced and the link stays a link.
+    @Test func aReplacedFileKeepsItsModeAndALinkStays() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let file = try dir.write("private.csv", "old\n")
+        chmod(file, 0o600)
+        let link = dir.path("link.csv")
+        #expect(symlink("private.csv", link) == 0)
+        for path in [file, link] {
+            let sink = try AtomicFileSink(path: path)
+            try sink.write(Array("new \(path)\n".utf8))
+            try sink.finish()
+            var st = stat()
+            #expect(stat(file, &st) == 0 && st.st_mode & 0o7777 == 0o600, "\(path)")
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == "new \(path)\n")
+            #expect(lstat(link, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK, "\(path)")
+        }
+        // A new file gets the usual mode (0666 less the umask).
+        let fresh = dir.path("fresh.csv")
+        let sink = try AtomicFileSink(path: fresh)
+        try sink.finish()
+        let mask = umask(0)
+        umask(mask)
+        var st = stat()
+        #expect(stat(fresh, &st) == 0 && st.st_mode & 0o777 == 0o666 & ~mask)
+    }
+
     /// Output that replaces a file is handed to write-back as it grows (a step at a time), so the
     /// rename does not write it all out; a new file is not. Either way the file ends up exact.
     @Test func outputReplacingAFileIsWrittenBackAsItGrows() throws {
@@ -85,24 +113,29 @@ import Testing
             #expect(aborted.replacedFD == -1)
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(new))
 
-            // A new file, a symbolic link to a file, and a file with a second link (which the
-            // rename does not free) read nothing.
-            let linked = dir.path("linked.csv")
-            try Data(old).write(to: URL(fileURLWithPath: linked))
-            let link = dir.path("link.csv")
-            #expect(symlink(linked, link) == 0)
+            // A new file, and a file with a second link (which the rename does not free), read
+            // nothing.
             let shared = dir.path("shared.csv")
             try Data(old).write(to: URL(fileURLWithPath: shared))
             #expect(Glibc.link(shared, dir.path("shared-too.csv")) == 0)
-            for path in [dir.path("fresh.csv"), link, shared] {
+            for path in [dir.path("fresh.csv"), shared] {
                 let other = try AtomicFileSink(path: path)
                 #expect(other.replacedFD == -1)
                 try new.withUnsafeBytes { try other.write($0) }
                 #expect(other.droppedFromReplaced == 0)
                 try other.finish()
             }
-            #expect(try Data(contentsOf: URL(fileURLWithPath: linked)) == Data(old))
             #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("shared-too.csv"))) == Data(old))
+            // A symbolic link is followed: the file it names is the one replaced (and read).
+            let linked = dir.path("linked.csv")
+            try Data(old).write(to: URL(fileURLWithPath: linked))
+            let link = dir.path("link.csv")
+            #expect(symlink(linked, link) == 0)
+            let throughLink = try AtomicFileSink(path: link)
+            #expect(throughLink.replacedFD >= 0)
+            try new.withUnsafeBytes { try throughLink.write($0) }
+            try throughLink.finish()
+            #expect(try Data(contentsOf: URL(fileURLWithPath: linked)) == Data(new))
         #endif
     }
 
