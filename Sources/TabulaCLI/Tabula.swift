@@ -53,6 +53,8 @@ struct TabulaCommand: ParsableCommand {
             _ = _mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
             _ = _mallopt(-1, 32 << 20)  // M_TRIM_THRESHOLD
         #endif
+        let signalSources = removeUnfinishedOutputsOnSignals()
+        defer { withExtendedLifetime(signalSources) {} }
         do {
             var command = try parseAsRoot()
             try runSettlingTypes(&command)

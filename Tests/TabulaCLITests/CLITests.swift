@@ -440,6 +440,35 @@ func expectOneLineError(
         #expect(try expectOneLineError(["head"]).hasPrefix("tabula: error: missing expected argument"))
     }
 
+    /// Stopped by a signal mid-run (Ctrl-C, kill, a closed terminal), tabula leaves neither the
+    /// output nor its temporary file, and its status says which signal stopped it.
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    func aSignalLeavesNoPartialOutput(signal: Int32) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("tabula")
+        process.arguments = ["convert", "-", "-o", dir.path("out.csv"), "-q"]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // A header and a row, and standard input left open: tabula waits for more with its
+        // temporary output open.
+        input.fileHandleForWriting.write(Data("a,b\n1,2\n".utf8))
+        let deadline = Date().addingTimeInterval(20)
+        while try dir.contents().isEmpty && Date() < deadline { usleep(10_000) }
+        #expect(try dir.contents().count == 1, "the temporary output exists while tabula runs")
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        #expect(
+            process.terminationReason == .uncaughtSignal
+                ? process.terminationStatus == signal
+                : process.terminationStatus == 128 + signal)
+        #expect(try dir.contents().isEmpty)
+    }
+
     @Test func truncatedGzipLeavesNoOutput() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }

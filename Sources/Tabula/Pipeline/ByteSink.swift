@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -97,6 +99,7 @@ public final class AtomicFileSink: ByteSink {
         var existing = stat()
         replacesFile = lstat(path, &existing) == 0
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        Self.unfinished.insert(temporaryPath)
         buffer.reserveCapacity(bufferSize)
         // mkstemp creates 0600: give the output the mode of the file it replaces, or the usual
         // mode minus the umask.
@@ -210,6 +213,7 @@ public final class AtomicFileSink: ByteSink {
             if rename(temporaryPath, target) != 0 {
                 throw TabulaError.io(name, errno, action: "cannot rename into place")
             }
+            Self.unfinished.remove(temporaryPath)
             done = true
         } catch {
             abort()
@@ -224,6 +228,43 @@ public final class AtomicFileSink: ByteSink {
         fd = -1
         closeReplaced()
         unlink(temporaryPath)
+        Self.unfinished.remove(temporaryPath)
+    }
+
+    /// The temporary files of the sinks not yet finished or aborted.
+    private static let unfinished = _PathSet()
+
+    /// Removes the temporary file of every sink not yet finished or aborted: for a program
+    /// stopped by a signal (Ctrl-C, `kill`), which runs no `abort()`, to leave no partial output
+    /// behind. Call it from a signal handler that runs as a normal thread (a Dispatch signal
+    /// source), not from an asynchronous one: it takes a lock.
+    public static func removeUnfinishedFiles() {
+        unfinished.forEach { unlink($0) }
+    }
+}
+
+/// A set of paths shared by threads.
+final class _PathSet: @unchecked Sendable {
+    // SAFETY: `paths` is read and written only between `lock.wait()` and `lock.signal()`.
+    private var paths = Set<String>()
+    private let lock = DispatchSemaphore(value: 1)
+
+    func insert(_ path: String) {
+        lock.wait()
+        paths.insert(path)
+        lock.signal()
+    }
+
+    func remove(_ path: String) {
+        lock.wait()
+        paths.remove(path)
+        lock.signal()
+    }
+
+    func forEach(_ body: (String) -> Void) {
+        lock.wait()
+        paths.forEach(body)
+        lock.signal()
     }
 }
 
