@@ -37,8 +37,9 @@ func renderSummaries(_ summaries: [ColumnSummary], rows: Int) -> String {
         guard let x else { return "-" }
         if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
         let s = String(x)
+        // Four decimals, rounded (3.26316 is 3.2632, not 3.2631); exponents as they are.
         if let dot = s.firstIndex(of: "."), s.distance(from: dot, to: s.endIndex) > 5, !s.contains("e") {
-            return String(s[..<s.index(dot, offsetBy: 5)])
+            return String((x * 10_000).rounded() / 10_000)
         }
         return s
     }

@@ -296,6 +296,9 @@ struct Join: ParsableCommand {
             return (item, item)
         }
         guard !keys.isEmpty else { throw CommandFailure("give the key columns with --on, e.g. --on id") }
+        guard left != "-" || right != "-" else {
+            throw CommandFailure("standard input can be only one side of a join: give the other as a file")
+        }
         let a = try inputOptions.readWhole(left)
         let b = try inputOptions.readWhole(right)
         let joined = try a.joined(with: b, on: keys, how: kind, suffixes: ("", suffix))

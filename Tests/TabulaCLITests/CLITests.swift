@@ -315,7 +315,8 @@ func expectOneLineError(
         #expect(result.status == 0)
         #expect(
             result.stdout.contains(
-                "order_id  Int64\n  count 40  nulls 0  distinct 40  min 1001  max 1040\n  mean 1020.5  std 11.69"))
+                "order_id  Int64\n  count 40  nulls 0  distinct 40  min 1001  max 1040\n  mean 1020.5  std 11.6905\n"),
+            "std 11.690452…, to four decimals rounded")
         #expect(result.stdout.contains("  histogram ██████████"))
         #expect(result.stdout.contains("qty  Int64\n  count 38  nulls 2"))
         #expect(result.stdout.contains("paid  Bool"))
@@ -467,6 +468,32 @@ func expectOneLineError(
                 ? process.terminationStatus == signal
                 : process.terminationStatus == 128 + signal)
         #expect(try dir.contents().isEmpty)
+    }
+
+    /// Data in another compression format is named as such (the first bytes of each tool's
+    /// output for a small CSV), not reported as invalid UTF-8; text that merely starts like
+    /// bzip2's magic is read as text.
+    @Test func otherCompressionFormatsAreNamed() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let heads: [(String, [UInt8], String)] = [
+            ("a.csv.bz2", [0x42, 0x5A, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59, 0x00], "bzip2-compressed"),
+            ("a.csv.xz", [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0x00, 0x04, 0xE6, 0xD6], "xz-compressed"),
+            ("a.csv.zst", [0x28, 0xB5, 0x2F, 0xFD, 0x24, 0x08, 0x41, 0x00, 0x00, 0x61], "zstd-compressed"),
+            ("a.zip", [0x50, 0x4B, 0x03, 0x04, 0x0A, 0x00, 0x00, 0x00, 0x00, 0x00], "a zip archive"),
+        ]
+        for (name, bytes, what) in heads {
+            let path = try dir.write(name, bytes: bytes + [UInt8](repeating: 0x80, count: 40))
+            let line = try expectOneLineError(["convert", path, "-o", "-", "--to", "csv"])
+            #expect(
+                line.hasSuffix(
+                    "\(name): the data is \(what), which tabula does not read; decompress it first (or recompress it with gzip)"
+                ), "\(line)")
+            let piped = try expectOneLineError(["head", "-"], input: bytes)
+            #expect(piped.contains(what), "\(piped)")
+        }
+        let text = try dir.write("bz.csv", "BZh9,x\n1,2\n")
+        #expect(try runTabula(["convert", text, "-o", "-"]).stdout == "BZh9,x\n1,2\n")
     }
 
     @Test func truncatedGzipLeavesNoOutput() throws {

@@ -104,6 +104,11 @@ func csvRows(_ text: String) throws -> [[String?]] {
 }
 
 @Suite struct CLIJoinUniqueCountTests {
+    @Test func standardInputIsOnlyOneSideOfAJoin() throws {
+        let line = try expectOneLineError(["join", "-", "-", "--on", "a"], input: Array("a\n1\n".utf8))
+        #expect(line == "tabula: error: standard input can be only one side of a join: give the other as a file")
+    }
+
     @Test func joinKindsOnSmallTables() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }

@@ -23,6 +23,7 @@ public final class JSONLinesReader {
     /// The keys seen so far, in order of first appearance: every later chunk has these columns.
     private var names: [String] = []
     private var previousTypes: [String: ColumnType] = [:]
+    private var checkedBOM = false
     /// A widening refused (``CSVReadOptions/stopsWhenTypesWiden``): thrown again by every call.
     private var refusedWidening: ColumnTypeWidened? = nil
     /// Data rows still to skip, and still allowed by the row limit (over the whole input).
@@ -48,9 +49,16 @@ public final class JSONLinesReader {
         var chunk = _JSONChunk(infers: options.infersTypes)
         for (k, name) in names.enumerated() { _ = chunk.builderIndex(for: Array(name.utf8), position: k) }
         while chunk.rowCount < options.chunkRowCount && rowsAllowed > 0 {
-            guard let lineRange = try nextLine() else {
+            guard var lineRange = try nextLine() else {
                 finished = true
                 break
+            }
+            if !checkedBOM {
+                // A UTF-8 byte-order mark before the first line is not part of it (as in CSV).
+                checkedBOM = true
+                if lineRange.count >= 3 && buffer[lineRange.prefix(3)].elementsEqual([0xEF, 0xBB, 0xBF]) {
+                    lineRange = (lineRange.lowerBound + 3)..<lineRange.upperBound
+                }
             }
             let isBlank = buffer[lineRange].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
             defer { line += 1 }

@@ -104,3 +104,15 @@ import Testing
                 == "{\"id\":1234567890123456789}\n{\"id\":-9223372036854775808}\n")
     }
 }
+
+@Suite struct JSONLinesBOMTests {
+    /// A UTF-8 byte-order mark before the first line is skipped, as in CSV; anywhere else it is
+    /// not JSON.
+    @Test func aByteOrderMarkBeforeTheFirstLineIsSkipped() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("{\"a\":1}\n{\"a\":2}\n".utf8)
+        let frame = try JSONLinesReader(source: MemoryByteSource(bytes)).readAll()
+        #expect(frame.columnNames == ["a"] && frame.rowCount == 2)
+        let late: [UInt8] = Array("{\"a\":1}\n".utf8) + [0xEF, 0xBB, 0xBF] + Array("{\"a\":2}\n".utf8)
+        #expect(throws: CSVError.self) { try JSONLinesReader(source: MemoryByteSource(late)).readAll() }
+    }
+}
