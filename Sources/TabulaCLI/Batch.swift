@@ -70,8 +70,8 @@ func runBatch(
     batch: BatchOptions, common: CommonOptions
 ) throws {
     guard let outDir = batch.outDir else { return }
-    if outputOptions.output != nil { throw CommandFailure("give either -o FILE or --out-dir DIR, not both") }
-    if patterns.contains("-") { throw CommandFailure("standard input (-) cannot be used with --out-dir") }
+    if outputOptions.output != nil { throw CommandFailure(usage: "give either -o FILE or --out-dir DIR, not both") }
+    if patterns.contains("-") { throw CommandFailure(usage: "standard input (-) cannot be used with --out-dir") }
     let inputs = try expandInputs(patterns)
     let format: FileFormat? = try outputOptions.to == nil ? nil : outputOptions.format()
     var jobs: [Pipeline.FileJob] = []

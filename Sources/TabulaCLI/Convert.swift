@@ -56,13 +56,13 @@ func runPipeline(
     let output = try outputOptions.requiredOutput()
     guard inputs.count == 1 else {
         throw CommandFailure(
-            "\(inputs.count) inputs but one output: use --out-dir DIR to write one output per input, "
+            usage: "\(inputs.count) inputs but one output: use --out-dir DIR to write one output per input, "
                 + "or 'tabula concat' to join them into one")
     }
     let input = inputs[0]
     if isGlobPattern(input) && access(input, F_OK) != 0 {
         throw CommandFailure(
-            "'\(input)' is a pattern; use --out-dir DIR to write one output per matching file, "
+            usage: "'\(input)' is a pattern; use --out-dir DIR to write one output per matching file, "
                 + "or 'tabula concat' to join them into one")
     }
     let reader = try inputOptions.openReader(

@@ -44,7 +44,14 @@ struct AlreadyReported: Error {
 /// An error the CLI itself raises, with its one-line message.
 struct CommandFailure: Error {
     var message: String
+    /// Whether the command line itself is wrong (a flag's value, a missing or clashing flag):
+    /// exit status 2, as for argument-parser's own usage errors.
+    var isUsage = false
     init(_ message: String) { self.message = message }
+    init(usage message: String) {
+        self.message = message
+        isUsage = true
+    }
 }
 
 func writeStandardError(_ text: String) {

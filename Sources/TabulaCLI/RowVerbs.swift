@@ -45,14 +45,16 @@ func parseSortKeys(_ texts: [String], descending: Bool, nullsFirst: Bool) throws
             case "desc", "descending": down = true
             case "asc", "ascending": down = false
             default:
-                throw CommandFailure("sort key '\(item)': write name, -name, name:asc or name:desc")
+                throw CommandFailure(usage: "sort key '\(item)': write name, -name, name:asc or name:desc")
             }
             name = String(name[..<colon])
         }
-        guard !name.isEmpty else { throw CommandFailure("a sort key is empty in '\(texts.joined(separator: ","))'") }
+        guard !name.isEmpty else {
+            throw CommandFailure(usage: "a sort key is empty in '\(texts.joined(separator: ","))'")
+        }
         keys.append(SortKey(name, descending: down, nulls: nullsFirst ? .first : .last))
     }
-    guard !keys.isEmpty else { throw CommandFailure("give the columns to sort by, e.g. --by amount") }
+    guard !keys.isEmpty else { throw CommandFailure(usage: "give the columns to sort by, e.g. --by amount") }
     return keys
 }
 
@@ -67,7 +69,7 @@ func parseMemorySize(_ text: String, option: String = "--memory-limit") throws -
         digits.removeLast()
     }
     guard let value = Double(digits), value > 0, value * scale < 9e18 else {
-        throw CommandFailure("\(option) takes a size such as 512M, 2G or 1.5GB, not '\(text)'")
+        throw CommandFailure(usage: "\(option) takes a size such as 512M, 2G or 1.5GB, not '\(text)'")
     }
     return Int(value * scale)
 }
@@ -189,10 +191,10 @@ struct Group: ParsableCommand {
 
     func run() throws {
         let keys = by.flatMap(splitList)
-        guard !keys.isEmpty else { throw CommandFailure("give the key columns with --by, e.g. --by city") }
+        guard !keys.isEmpty else { throw CommandFailure(usage: "give the key columns with --by, e.g. --by city") }
         let aggregations = try agg.flatMap(splitAggregations).map { try Aggregation(parsing: $0) }
         guard !aggregations.isEmpty else {
-            throw CommandFailure("give at least one aggregation with --agg, e.g. --agg 'total = sum(amount)'")
+            throw CommandFailure(usage: "give at least one aggregation with --agg, e.g. --agg 'total = sum(amount)'")
         }
         var pipeline = Pipeline(steps: rowSteps.steps)
         var needed = Set(keys).union(aggregations.compactMap(\.column))
@@ -287,7 +289,7 @@ struct Join: ParsableCommand {
 
     func run() throws {
         guard let kind = JoinKind(rawValue: how.lowercased()) else {
-            throw CommandFailure("--how takes inner, left, right, outer, semi or anti, not '\(how)'")
+            throw CommandFailure(usage: "--how takes inner, left, right, outer, semi or anti, not '\(how)'")
         }
         let keys: [(left: String, right: String)] = on.flatMap(splitList).map { item in
             if let eq = item.firstIndex(of: "=") {
@@ -295,9 +297,9 @@ struct Join: ParsableCommand {
             }
             return (item, item)
         }
-        guard !keys.isEmpty else { throw CommandFailure("give the key columns with --on, e.g. --on id") }
+        guard !keys.isEmpty else { throw CommandFailure(usage: "give the key columns with --on, e.g. --on id") }
         guard left != "-" || right != "-" else {
-            throw CommandFailure("standard input can be only one side of a join: give the other as a file")
+            throw CommandFailure(usage: "standard input can be only one side of a join: give the other as a file")
         }
         let a = try inputOptions.readWhole(left)
         let b = try inputOptions.readWhole(right)
@@ -338,7 +340,7 @@ struct Unique: ParsableCommand {
         case "first": which = .first
         case "last": which = .last
         case "none": which = .none
-        default: throw CommandFailure("--keep takes first, last or none, not '\(keep)'")
+        default: throw CommandFailure(usage: "--keep takes first, last or none, not '\(keep)'")
         }
         let frame = try inputOptions.readWhole(input)
         let keys = by.flatMap(splitList)

@@ -65,7 +65,8 @@ struct TabulaCommand: ParsableCommand {
                 exit(withError: error)  // --help, --version
             }
             reportError(error)
-            Glibc.exit(exitCode(for: error) == .validationFailure ? 2 : 1)
+            let usage = exitCode(for: error) == .validationFailure || (error as? CommandFailure)?.isUsage == true
+            Glibc.exit(usage ? 2 : 1)
         }
     }
 }

@@ -64,6 +64,23 @@ func expectOneLineError(
         _ = try expectOneLineError(["convert", sales, "-o", "x.csv", "--level", "12"])
         _ = try expectOneLineError(["frobnicate"])
     }
+
+    /// A wrong command line exits 2, whether argument-parser or tabula finds it; a failure of
+    /// the work itself (a missing file) exits 1.
+    @Test func usageErrorsExitTwo() throws {
+        let usage: [[String]] = [
+            ["apply"], ["convert", sales, "-o", "-", "--level", "12"], ["convert", sales, "-o", "-", "--from", "xml"],
+            ["convert", sales, "-o", "-", "--quote", "ab"], ["convert", sales, "-o", "-", "--types", "a:decimal"],
+            ["convert", sales, "-o", "-", "--to", "xml"], ["join", sales, sales, "--on", "order_id", "--how", "cross"],
+            ["sort", sales, "--by", "amount:up"], ["unique", sales, "--keep", "middle"], ["group", sales],
+            ["convert", sales, sales, "-o", "x.csv"],
+        ]
+        for arguments in usage {
+            let result = try runTabula(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        }
+        #expect(try runTabula(["convert", "no-such-file.csv", "-o", "-"]).status == 1)
+    }
 }
 
 @Suite struct CLIApplyTests {

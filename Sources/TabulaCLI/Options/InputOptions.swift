@@ -69,7 +69,7 @@ struct InputOptions: ParsableArguments, Sendable {
     func format(for path: String) throws -> FileFormat? {
         guard let from else { return FileFormat(path: path) }
         guard let format = FileFormat(name: from) else {
-            throw CommandFailure("--from takes csv, tsv or jsonl (optionally .gz), not '\(from)'")
+            throw CommandFailure(usage: "--from takes csv, tsv or jsonl (optionally .gz), not '\(from)'")
         }
         return format
     }
@@ -82,11 +82,11 @@ struct InputOptions: ParsableArguments, Sendable {
         if let quote {
             let bytes = Array(quote.utf8)
             guard bytes.count == 1, bytes[0] < 0x80 else {
-                throw CommandFailure("--quote must be one ASCII character, not '\(quote)'")
+                throw CommandFailure(usage: "--quote must be one ASCII character, not '\(quote)'")
             }
             dialect.quote = bytes[0]
         }
-        if dialect.quote == dialect.delimiter { throw CommandFailure("the quote and the delimiter must differ") }
+        if dialect.quote == dialect.delimiter { throw CommandFailure(usage: "the quote and the delimiter must differ") }
         if let comment { dialect.commentPrefix = Array(comment.utf8) }
         return dialect
     }
@@ -107,20 +107,24 @@ struct InputOptions: ParsableArguments, Sendable {
             options.maximumRecordBytes = try parseMemorySize(maxRecordSize, option: "--max-record-size")
             if options.maximumRecordBytes > 2 << 30 {
                 throw CommandFailure(
-                    "--max-record-size is at most 2G (a record's field offsets are 32-bit), not '\(maxRecordSize)'")
+                    usage:
+                        "--max-record-size is at most 2G (a record's field offsets are 32-bit), not '\(maxRecordSize)'")
             }
         }
         if let columns { options.selectedColumns = splitList(columns) }
         if let types {
             for item in splitList(types) {
                 guard let colon = item.lastIndex(of: ":") else {
-                    throw CommandFailure("--types takes name:type pairs, e.g. amount:float; '\(item)' has no type")
+                    throw CommandFailure(
+                        usage: "--types takes name:type pairs, e.g. amount:float; '\(item)' has no type")
                 }
                 let name = String(item[..<colon])
                 let typeName = String(item[item.index(after: colon)...])
                 guard let type = ColumnType(userName: typeName) else {
                     throw CommandFailure(
-                        "unknown type '\(typeName)' for column '\(name)'; use int, float, bool, string or timestamp")
+                        usage:
+                            "unknown type '\(typeName)' for column '\(name)'; use int, float, bool, string or timestamp"
+                    )
                 }
                 options.columnTypes[name] = type
             }

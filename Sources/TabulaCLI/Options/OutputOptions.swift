@@ -36,7 +36,7 @@ struct OutputOptions: ParsableArguments, Sendable {
     /// The output file, which the verb requires.
     func requiredOutput() throws -> String {
         guard let output else {
-            throw CommandFailure("give the output file with -o FILE (- for standard output)")
+            throw CommandFailure(usage: "give the output file with -o FILE (- for standard output)")
         }
         return output
     }
@@ -45,7 +45,7 @@ struct OutputOptions: ParsableArguments, Sendable {
     func format(path: String? = nil) throws -> FileFormat? {
         guard let to else { return (path ?? output).flatMap { FileFormat(path: $0) } }
         guard let f = FileFormat(name: to) else {
-            throw CommandFailure("--to takes csv, tsv, jsonl, ndjson or json (optionally .gz), not '\(to)'")
+            throw CommandFailure(usage: "--to takes csv, tsv, jsonl, ndjson or json (optionally .gz), not '\(to)'")
         }
         return f
     }
@@ -80,11 +80,11 @@ private func checkName(_ path: String, agreesWith format: FileFormat) throws {
     let lowercased = path.lowercased()
     let named = lowercased.hasSuffix(".txt") || lowercased.hasSuffix(".txt.gz") ? nil : FileFormat(path: path)
     if let named, named != format {
-        throw CommandFailure("\(path): the name says \(named) but --to says \(format); rename it, or drop --to")
+        throw CommandFailure(usage: "\(path): the name says \(named) but --to says \(format); rename it, or drop --to")
     }
     if lowercased.hasSuffix(".gz") && !format.isCompressed {
         throw CommandFailure(
-            "\(path): the name ends in .gz but --to \(format) is not compressed; use --to \(format).gz")
+            usage: "\(path): the name ends in .gz but --to \(format) is not compressed; use --to \(format).gz")
     }
 }
 
