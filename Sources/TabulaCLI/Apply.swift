@@ -65,8 +65,18 @@ struct Apply: ParsableCommand {
     func run() throws {
         var steps: [Pipeline.Step] = expressions.map { .assign($0) }
         if let predicate { steps.append(.filter(predicate)) }
-        if let select { steps.append(.select(splitList(select))) }
-        if let sort { steps.append(.sort(try parseSortKeys([sort], descending: false, nullsFirst: false))) }
+        let selected = try select.map { try columnList($0, option: "--select") }
+        if let selected { steps.append(.select(selected)) }
+        if let sort {
+            let keys = try parseSortKeys([sort], descending: false, nullsFirst: false)
+            // --select runs first: a key it drops is not there to sort by.
+            if let selected, let dropped = keys.first(where: { !selected.contains($0.column) }) {
+                throw CommandFailure(
+                    usage: "--sort key '\(dropped.column)' is not among the --select columns, which are chosen first;"
+                        + " add it to --select")
+            }
+            steps.append(.sort(keys))
+        }
         if let limit = inputOptions.limit { steps.append(.limit(limit)) }
         var options = inputOptions
         options.limit = nil

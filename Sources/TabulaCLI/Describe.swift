@@ -35,6 +35,7 @@ func renderSummaries(_ summaries: [ColumnSummary], rows: Int) -> String {
     let bars = Array("▁▂▃▄▅▆▇█")
     func number(_ x: Double?) -> String {
         guard let x else { return "-" }
+        if x.isNaN { return "NaN" }  // as NaN is written everywhere else
         if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
         let s = String(x)
         // Four decimals, rounded (3.26316 is 3.2632, not 3.2631); exponents as they are.

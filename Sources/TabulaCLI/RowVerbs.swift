@@ -384,16 +384,20 @@ struct Count: ParsableCommand {
             input, inferring: nil, reading: needed, created: rowSteps.created)
         let bar = ProgressBar(total: reader.totalBytes, quiet: common.quiet)
         defer { bar.finish() }
-        let result = try pipeline.aggregate(reader: reader, by: keys, aggregations: [Aggregation(.count)]) {
+        // A key named `count` gets a counts column named `count_count` (as DataFrame.valueCounts).
+        let countName = keys.contains("count") ? "count_count" : "count"
+        let result = try pipeline.aggregate(
+            reader: reader, by: keys, aggregations: [Aggregation(.count, as: countName)]
+        ) {
             bar.update($0)
         }
         bar.finish()
         if keys.isEmpty {
-            let rows = result.table.rowCount == 0 ? 0 : Int(try result.table["count", Int64.self][0] ?? 0)
+            let rows = result.table.rowCount == 0 ? 0 : Int(try result.table[countName, Int64.self][0] ?? 0)
             print(rows)
             return
         }
-        let counted = try result.table.sorted(by: [SortKey("count", descending: true)])
+        let counted = try result.table.sorted(by: [SortKey(countName, descending: true)])
         try writeWhole(counted, outputOptions: outputOptions, noHeader: inputOptions.noHeader)
     }
 }

@@ -73,7 +73,9 @@ func expectOneLineError(
             ["convert", sales, "-o", "-", "--quote", "ab"], ["convert", sales, "-o", "-", "--types", "a:decimal"],
             ["convert", sales, "-o", "-", "--to", "xml"], ["join", sales, sales, "--on", "order_id", "--how", "cross"],
             ["sort", sales, "--by", "amount:up"], ["unique", sales, "--keep", "middle"], ["group", sales],
-            ["convert", sales, sales, "-o", "x.csv"],
+            ["convert", sales, sales, "-o", "x.csv"], ["convert", sales, "-o", "-", "--columns", "qty,qty"],
+            ["apply", sales, "-o", "-", "--select", ""], ["apply", sales, "-o", "-", "--select", " , "],
+            ["apply", sales, "-o", "-", "--select", "order_id", "--sort=amount"],
         ]
         for arguments in usage {
             let result = try runTabula(arguments)

@@ -152,5 +152,10 @@ func csvRows(_ text: String) throws -> [[String?]] {
         defer { dir.cleanUp() }
         let input = try dir.write("in.csv", "k,x\nb,1\na,1\nb,1\n,1\nc,1\na,1\nb,1\n")
         #expect(try runTabula(["count", input, "--by", "k"]).stdout == "k,count\nb,3\na,2\n,1\nc,1\n")
+        // A key named count: the counts are count_count (as valueCounts names them).
+        let named = try dir.write("count.csv", "count,x\n7,1\n7,1\n8,1\n")
+        let result = try runTabula(["count", named, "--by", "count"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "count,count_count\n7,2\n8,1\n")
     }
 }

@@ -437,7 +437,8 @@ public struct TableSummarizer {
                 var estimate = 0.7213 / (1 + 1.079 / m) * m * m / sum
                 let zeros = a.hll.filter { $0 == 0 }.count
                 if estimate < 2.5 * m && zeros > 0 { estimate = m * log(m / Double(zeros)) }
-                s.distinct = Int(estimate.rounded())
+                // An estimate, but never more than the values counted.
+                s.distinct = min(Int(estimate.rounded()), a.count)
                 s.isDistinctEstimated = true
             } else {
                 s.distinct = a.type.isNumeric ? a.numbers.count : a.counts.count

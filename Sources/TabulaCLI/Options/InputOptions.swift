@@ -111,7 +111,7 @@ struct InputOptions: ParsableArguments, Sendable {
                         "--max-record-size is at most 2G (a record's field offsets are 32-bit), not '\(maxRecordSize)'")
             }
         }
-        if let columns { options.selectedColumns = splitList(columns) }
+        if let columns { options.selectedColumns = try columnList(columns, option: "--columns") }
         if let types {
             for item in splitList(types) {
                 guard let colon = item.lastIndex(of: ":") else {
@@ -172,6 +172,17 @@ struct InputOptions: ParsableArguments, Sendable {
         }
         return try DataFrame(contentsOfFile: path, format: format, dialect: dialect, options: try readOptions())
     }
+}
+
+/// The names of a column list (`--columns`, `--select`): at least one, none twice.
+func columnList(_ text: String, option: String) throws -> [String] {
+    let names = splitList(text)
+    guard !names.isEmpty else { throw CommandFailure(usage: "\(option) names no column") }
+    var seen = Set<String>()
+    for name in names where !seen.insert(name).inserted {
+        throw CommandFailure(usage: "\(option) names '\(name)' twice")
+    }
+    return names
 }
 
 /// Splits `a,b,c` (a backslash escapes a comma in a name).

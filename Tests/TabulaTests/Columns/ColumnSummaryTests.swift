@@ -118,6 +118,7 @@ import Testing
             #expect(s.isDistinctEstimated, "\(s.name)")
             #expect(abs(Double(s.distinct) / Double(expected) - 1) < 0.06, "\(s.name): \(s.distinct) of \(expected)")
             #expect(s.count == total)
+            #expect(s.distinct <= s.count, "an estimate, but never more than the values")
         }
         let s = try #require(summarizer.summaries().last)
         #expect(s.areTopValuesApproximate)
