@@ -20,6 +20,9 @@ func errorMessage(_ error: Error) -> String {
     case let e as PipelineError: message = e.description
     case let e as ExpressionError: message = e.description
     case let e as CommandFailure: message = e.message
+    case let e as ColumnTypeWidened:
+        // Reached when the command is not read again (one file of an --out-dir batch).
+        message = "\(e.description): give --types \(e.column):\(e.widened.optionName) to read it so throughout"
     default:
         // Usage errors: argument-parser's message, first line, plus where to find help.
         message = TabulaCommand.message(for: error)

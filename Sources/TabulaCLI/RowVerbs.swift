@@ -140,8 +140,10 @@ struct Sort: ParsableCommand {
         var options = inputOptions
         options.limit = nil
         let output = outputOptions.output ?? "-"
+        // Stacking the chunks widens their types: only steps before the sort need them settled.
         let reader = try options.openReader(
-            input, inferring: pipeline.columnsNeedingTypes(output: try outputOptions.format(path: output)))
+            input, inferring: pipeline.columnsNeedingTypes(output: try outputOptions.format(path: output)),
+            typesMayWiden: rowSteps.steps.isEmpty)
         let writer = try outputOptions.openWriter(
             path: output, noHeader: inputOptions.noHeader, stringsOnly: inputOptions.noInfer)
         try runReporting(pipeline, reader: reader, writer: writer, common: common, announce: output)
@@ -199,7 +201,9 @@ struct Group: ParsableCommand {
         var pipeline = Pipeline(steps: rowSteps.steps)
         var needed = Set(keys).union(aggregations.compactMap(\.column))
         needed.formUnion(pipeline.columnsNeedingTypes(output: FileFormat(.csv)) ?? [])
-        let reader = try inputOptions.openReader(input, inferring: nil, reading: needed, created: rowSteps.created)
+        // Only the columns the job reads are typed (and so can widen): on standard input, where
+        // every column is read, the others stay text.
+        let reader = try inputOptions.openReader(input, inferring: needed, reading: needed, created: rowSteps.created)
         let bar = ProgressBar(total: reader.totalBytes, quiet: common.quiet)
         defer { bar.finish() }
         pipeline.queueDepth = 2
@@ -381,7 +385,7 @@ struct Count: ParsableCommand {
         var needed = Set(keys)
         needed.formUnion(pipeline.columnsNeedingTypes(output: FileFormat(.csv)) ?? [])
         let reader = try inputOptions.openReader(
-            input, inferring: nil, reading: needed, created: rowSteps.created)
+            input, inferring: needed, reading: needed, created: rowSteps.created)
         let bar = ProgressBar(total: reader.totalBytes, quiet: common.quiet)
         defer { bar.finish() }
         // A key named `count` gets a counts column named `count_count` (as DataFrame.valueCounts).

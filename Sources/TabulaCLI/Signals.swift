@@ -13,9 +13,10 @@ import Tabula
 /// - Returns: the sources, to keep for as long as the command runs.
 func removeUnfinishedOutputsOnSignals() -> [DispatchSourceSignal] {
     let queue = DispatchQueue(label: "tabula.signals")
-    return [SIGINT, SIGTERM, SIGHUP].map { number in
-        // Dispatch sees the signal only when its default action is off.
-        signal(number, SIG_IGN)
+    return [SIGINT, SIGTERM, SIGHUP].compactMap { number in
+        // Dispatch sees the signal only when its default action is off. A signal ignored from
+        // the start (SIGHUP under nohup) stays ignored.
+        guard signal(number, SIG_IGN).map({ unsafeBitCast($0, to: Int.self) }) != 1 else { return nil }
         let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
         source.setEventHandler {
             AtomicFileSink.removeUnfinishedFiles()

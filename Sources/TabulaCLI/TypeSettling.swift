@@ -3,14 +3,14 @@ import Foundation
 import Tabula
 
 /// A command that reads its input in chunks and cannot mix types in one column (an expression,
-/// a group key, a summary): its reads stop when a column needs a wider type past the first
-/// block (``CSVReadOptions/stopsWhenTypesWiden``), and ``TabulaCommand/main()`` runs it again
-/// with that type given, as `--types` would. Nothing is left of the first run: its output was
-/// still a temporary file, removed on the error (a run that wrote to standard output already
-/// stops with the error instead).
+/// a group key, a summary): its reads of CSV and TSV stop when a column needs a wider type
+/// than the chunks already read had (``CSVReadOptions/stopsWhenTypesWiden``), and
+/// ``runSettlingTypes(_:)`` runs it again with that type as the column's least
+/// (``CSVReadOptions/minimumTypes``), which later rows may still widen. Nothing is left of the
+/// first run: its output was still a temporary file, removed on the error (a run that wrote to
+/// standard output already stops with the error instead).
 protocol SettlesTypesByReadingAgain: ParsableCommand {
-    var inputOptions: InputOptions { get set }
-    /// The inputs as given (`-` is standard input, which cannot be read a second time).
+    /// The inputs as given: they are read again only when each is a regular file.
     var inputPaths: [String] { get }
     var common: CommonOptions { get }
 }
@@ -37,13 +37,10 @@ extension Count: SettlesTypesByReadingAgain {
     var inputPaths: [String] { [input] }
 }
 
-extension InputOptions {
-    /// Adds `type` for `column` to `--types`.
-    mutating func give(_ type: ColumnType, to column: String) {
-        let item = column.replacingOccurrences(of: ",", with: "\\,") + ":" + type.optionName
-        types = types.map { $0 + "," + item } ?? item
-    }
-}
+/// The least types settled by earlier runs of the command (see ``runSettlingTypes(_:)``), which
+/// ``InputOptions/readOptions()`` passes on as ``CSVReadOptions/minimumTypes``. Written on the
+/// main thread between runs only.
+nonisolated(unsafe) var settledTypes: [String: ColumnType] = [:]
 
 extension ColumnType {
     /// The name `--types` takes.
@@ -58,21 +55,23 @@ extension ColumnType {
     }
 }
 
-/// Runs `command`, and runs it again each time a column's type widens past the first block of
-/// an input, with the wider type given; on standard input (which cannot be read again) the
-/// widening is an error that says which `--types` to give.
+/// Runs `command`, and runs it again each time a column's type widens past the chunks already
+/// read, with the wider type settled; when the input cannot be read again (standard input, a
+/// pipe) or rows went to standard output already, the widening is an error that says which
+/// `--types` to give.
 func runSettlingTypes(_ command: inout any ParsableCommand) throws {
     // Each run settles one column one step wider (Int64 → Double → String at most): a bound
-    // that can only be reached by a bug, not by any input.
+    // that only a bug could reach.
     for _ in 0..<64 {
         do {
             return try command.run()
         } catch let widened as ColumnTypeWidened {
             let advice = "--types \(widened.column):\(widened.widened.optionName)"
-            guard var settling = command as? any SettlesTypesByReadingAgain, !settling.inputPaths.contains("-")
+            guard let settling = command as? any SettlesTypesByReadingAgain,
+                settling.inputPaths.allSatisfy(isRegularFile)
             else {
                 throw CommandFailure(
-                    "\(widened); standard input cannot be read again: give \(advice) to read it so throughout")
+                    "\(widened); the input cannot be read again: give \(advice) to read it so throughout")
             }
             guard !StandardOutput.written.load(ordering: .relaxed) else {
                 throw CommandFailure(
@@ -80,10 +79,11 @@ func runSettlingTypes(_ command: inout any ParsableCommand) throws {
                         + " throughout")
             }
             if !settling.common.quiet {
-                writeStandardError("tabula: \(widened); reading again with \(advice)\n")
+                writeStandardError(
+                    "tabula: \(widened); reading the file again with '\(widened.column)' as \(widened.widened)"
+                        + " (\(advice) reads it once)\n")
             }
-            settling.inputOptions.give(widened.widened, to: widened.column)
-            command = settling
+            settledTypes[widened.column] = widened.widened
         }
     }
     throw CommandFailure("the column types did not settle after 64 reads; give them with --types")

@@ -34,7 +34,9 @@ import Testing
         let count = try runTabula(["count", path, "--by", "zip", "-o", "-"])
         #expect(count.status == 0, "\(count.stderr)")
         #expect(count.stderr.contains("column 'zip' reads as Int64 before line"), "\(count.stderr)")
-        #expect(count.stderr.contains("reading again with --types zip:string"), "\(count.stderr)")
+        #expect(
+            count.stderr.contains("reading the file again with 'zip' as String (--types zip:string reads it once)"),
+            "\(count.stderr)")
         let counts = try csvRows(count.stdout)
         #expect(counts.last == ["SW1A", "1"], "the word is last, a group of its own")
         #expect(counts.dropFirst().reduce(0) { $0 + (Int($1[1] ?? "") ?? 0) } == rows, "every row counted once")
@@ -61,14 +63,48 @@ import Testing
         #expect(
             piped.stderr.hasSuffix("already: give --types zip:string to read it so throughout\n"), "\(piped.stderr)")
 
+        // A file of an --out-dir batch is not read again: it fails, saying what to give.
+        let batch = try runTabula(["convert", path, "--out-dir", dir.path("out"), "--to", "jsonl", "-q"])
+        #expect(batch.status == 1)
+        #expect(batch.stderr.contains("column 'zip' reads as Int64 before line"), "\(batch.stderr)")
+        #expect(batch.stderr.contains("give --types zip:string to read it so throughout"), "\(batch.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).isEmpty)
         // Standard input cannot be read again: one line that says what to give.
         let line = try expectOneLineError(["count", "-", "--by", "zip", "-o", "-"], input: Array(text.utf8))
         #expect(line.contains("'zip' reads as Int64") && line.contains("give --types zip:string"), "\(line)")
+        #expect(line.contains("the input cannot be read again"), "\(line)")
+        // Nor can /dev/stdin, although it has a name: it is a pipe.
+        let named = try expectOneLineError(["count", "/dev/stdin", "--by", "zip", "-o", "-"], input: Array(text.utf8))
+        #expect(named.contains("the input cannot be read again"), "\(named)")
         // Given the type, it reads once.
         let given = try runTabula(
             ["count", "-", "--by", "zip", "--types", "zip:string", "-o", "-"], input: Array(text.utf8))
         #expect(given.status == 0 && given.stderr.isEmpty, "\(given.stderr)")
         #expect(given.stdout == count.stdout)
+    }
+
+    /// A column settles one step at a time: Int64 in the first block, decimals in the second,
+    /// a word in the third (each past 8 MiB) is read three times and comes out String; the
+    /// settled type is a least type, not a check (a word after Double is no error).
+    @Test func aColumnSettlesStepByStep() throws {
+        let dir = try TemporaryDirectory()
+        var text = "x,n\n"
+        var i = 0
+        while text.utf8.count < 20 << 20 {
+            let at = text.utf8.count
+            let x = at >= 18 << 20 && at < (18 << 20) + 20 ? "N/A" : at >= 9 << 20 ? "\(i % 1000).5" : "\(i % 1000)"
+            text += "\(x),\(i)\n"
+            i += 1
+        }
+        let path = dir.path("steps.csv")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try runTabula(["describe", path, "--columns", "x"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let notes = result.stderr.split(separator: "\n")
+        #expect(notes.count == 2, "\(result.stderr)")
+        #expect(notes.first?.hasSuffix("as Double (--types x:float reads it once)") == true, "\(result.stderr)")
+        #expect(notes.last?.hasSuffix("as String (--types x:string reads it once)") == true, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("x  String\n  count \(i)"), "\(result.stdout)")
     }
 
     /// Within one block the chunks have the block's types: nothing to read again, even when the

@@ -30,12 +30,16 @@ public struct CSVReadOptions: Sendable {
     public var chunkRowCount: Int = 64 * 1024
     /// Whether whole-file reads may parse parts of the input on several threads.
     public var allowsParallelParsing: Bool = true
-    /// Whether a chunked reader stops with ``ColumnTypeWidened`` when a chunk needs a wider
-    /// type for a column than the chunks before it had (an Int64 column that turns out to hold
-    /// a decimal or a word past the first block), instead of returning the chunk widened. A
-    /// caller that cannot mix types in one column (a group key, an expression, a summary)
-    /// reads again with the wider type given in ``columnTypes``.
+    /// Whether a chunked CSV reader (``CSVReader``) stops with ``ColumnTypeWidened`` when a
+    /// chunk needs a wider type for a column than the chunks it already returned (an Int64
+    /// column that turns out to hold a decimal or a word past the first block), instead of
+    /// returning the chunk widened. A caller that cannot mix types in one column (a group key,
+    /// an expression, a summary) reads again with the wider type in ``minimumTypes``.
     public var stopsWhenTypesWiden: Bool = false
+    /// Types that inferred columns are at least, by name (CSV and TSV): a column inferred Int64
+    /// with a minimum of Double is Double, one that turns out to hold words is still String.
+    /// Unlike ``columnTypes`` (which checks every value against its type), this only widens.
+    public var minimumTypes: [String: ColumnType] = [:]
     /// The longest record accepted, in bytes, its line end included (for JSON Lines: the
     /// longest line). A longer one is a ``CSVError/Code/recordTooLarge`` error at its first
     /// line, reported as soon as that much of it has been read. This bounds the memory a

@@ -121,15 +121,17 @@ public final class CSVReader {
             try fill(minimum: nil)
         }
         if builder.rowCount == 0 && emittedAny { return nil }
+        let handedOut = emittedAny
         emittedAny = true
         let before = previousTypes
         let frame = builder.makeFrame(widening: &previousTypes, keepsQuotedEmpties: keepsQuotedEmpties)
-        try refuseWidening(from: before, at: chunkStart)
+        if handedOut { try refuseWidening(from: before, at: chunkStart) }
         return frame
     }
 
     /// Throws (now and on every later call) when the options say so and `previousTypes` is
-    /// wider than `before` for a column that already had a type.
+    /// wider than `before` for a column that already had a type: call it only once chunks with
+    /// the types of `before` were returned.
     private func refuseWidening(from before: [ColumnType?], at location: SourceLocation) throws {
         guard builder.options.stopsWhenTypesWiden,
             let widened = ColumnTypeWidened.first(
@@ -165,10 +167,12 @@ public final class CSVReader {
                     let before = previousTypes
                     for part in blockParts { part.widenTypes(&previousTypes) }
                     blockTypes = previousTypes
-                    try refuseWidening(
-                        from: before,
-                        at: SourceLocation(
-                            path: source.name, line: blockStart.line, column: 0, byteOffset: blockStart.offset))
+                    if emittedAny {
+                        try refuseWidening(
+                            from: before,
+                            at: SourceLocation(
+                                path: source.name, line: blockStart.line, column: 0, byteOffset: blockStart.offset))
+                    }
                 }
                 continue
             }

@@ -296,8 +296,15 @@ struct _CSVTableBuilder: _CSVRecordSink {
     func widenTypes(_ previous: inout [ColumnType?]) {
         if previous.count < builders.count { previous += Array(repeating: nil, count: builders.count - previous.count) }
         for (i, b) in builders.enumerated() where b.explicitType == nil && b.inference.valueCount > 0 {
-            previous[i] = previous[i].map { _TypeInference.widen($0, b.resolvedType) } ?? b.resolvedType
+            let type = atLeastMinimum(b.resolvedType, of: b)
+            previous[i] = previous[i].map { _TypeInference.widen($0, type) } ?? type
         }
+    }
+
+    /// `type`, widened to the column's ``CSVReadOptions/minimumTypes`` entry when it has one.
+    private func atLeastMinimum(_ type: ColumnType, of b: _CSVColumnBuilder) -> ColumnType {
+        guard b.explicitType == nil, let minimum = options.minimumTypes[b.name] else { return type }
+        return _TypeInference.widen(minimum, type)
     }
 
     /// The frame, each column typed no narrower than in the chunks before.
@@ -311,7 +318,7 @@ struct _CSVTableBuilder: _CSVRecordSink {
         if previous.count < builders.count { previous += Array(repeating: nil, count: builders.count - previous.count) }
         var columns: [AnyColumn] = []
         for (i, b) in builders.enumerated() {
-            var type = b.resolvedType
+            var type = atLeastMinimum(b.resolvedType, of: b)
             if b.explicitType == nil {
                 if b.inference.valueCount == 0 {
                     type = previous[i] ?? type

@@ -24,8 +24,6 @@ public final class JSONLinesReader {
     private var names: [String] = []
     private var previousTypes: [String: ColumnType] = [:]
     private var checkedBOM = false
-    /// A widening refused (``CSVReadOptions/stopsWhenTypesWiden``): thrown again by every call.
-    private var refusedWidening: ColumnTypeWidened? = nil
     /// Data rows still to skip, and still allowed by the row limit (over the whole input).
     private var rowsToSkip: Int
     private var rowsAllowed: Int
@@ -43,9 +41,7 @@ public final class JSONLinesReader {
 
     /// The next chunk, or `nil` at the end.
     public func next() throws -> DataFrame? {
-        if let refusedWidening { throw refusedWidening }
         if finished { return nil }
-        let chunkStart = SourceLocation(path: source.name, line: line, column: 0, byteOffset: consumedBefore)
         var chunk = _JSONChunk(infers: options.infersTypes)
         for (k, name) in names.enumerated() { _ = chunk.builderIndex(for: Array(name.utf8), position: k) }
         while chunk.rowCount < options.chunkRowCount && rowsAllowed > 0 {
@@ -87,15 +83,7 @@ public final class JSONLinesReader {
         // A column that was only null in this chunk says nothing about its type: it neither
         // narrows nor widens what later chunks infer (as in the CSV reader).
         let hadValues = Set(chunk.builders.filter { $0.kinds != 0 }.map(\.name))
-        for c in frame.columns where hadValues.contains(c.name) {
-            if options.stopsWhenTypesWiden, let previous = previousTypes[c.name], previous != c.type {
-                let widened = ColumnTypeWidened(
-                    column: c.name, previous: previous, widened: c.type, location: chunkStart)
-                refusedWidening = widened
-                throw widened
-            }
-            previousTypes[c.name] = c.type
-        }
+        for c in frame.columns where hadValues.contains(c.name) { previousTypes[c.name] = c.type }
         return frame
     }
 

@@ -44,8 +44,9 @@ public final class MemoryByteSink: ByteSink {
 /// over the target by ``finish()`` and removed by ``abort()`` (or when the sink is dropped
 /// unfinished). The target is never seen half-written.
 ///
-/// A file replaced keeps its permissions; a symbolic link is followed (the file it names is
-/// replaced, the link stays).
+/// A file replaced keeps its permissions (not set-user-ID or set-group-ID: the new file is the
+/// writer's); a symbolic link to an existing file is followed (that file is replaced, the link
+/// stays).
 public final class AtomicFileSink: ByteSink {
     public let name: String
     /// The file renamed into place: `name`, or the file a link at `name` points to.
@@ -104,7 +105,7 @@ public final class AtomicFileSink: ByteSink {
         // mkstemp creates 0600: give the output the mode of the file it replaces, or the usual
         // mode minus the umask.
         if replacesFile && existing.st_mode & S_IFMT == S_IFREG {
-            fchmod(fd, existing.st_mode & 0o7777)
+            fchmod(fd, existing.st_mode & 0o777)
         } else {
             let mask = umask(0)
             umask(mask)

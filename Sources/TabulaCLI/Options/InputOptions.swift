@@ -1,6 +1,10 @@
 import ArgumentParser
 import Tabula
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Flags for every verb that reads a table.
 struct InputOptions: ParsableArguments, Sendable {
     @Option(
@@ -112,6 +116,7 @@ struct InputOptions: ParsableArguments, Sendable {
             }
         }
         if let columns { options.selectedColumns = try columnList(columns, option: "--columns") }
+        options.minimumTypes = settledTypes
         if let types {
             for item in splitList(types) {
                 guard let colon = item.lastIndex(of: ":") else {
@@ -138,8 +143,8 @@ struct InputOptions: ParsableArguments, Sendable {
     /// name that is neither in the file nor among `created` (assignment targets) reads every
     /// column, so that the error about it can suggest from all of them.
     ///
-    /// Unless `typesMayWiden`, a column's type widening past an input's first block stops the
-    /// read with ``ColumnTypeWidened`` (see ``SettlesTypesByReadingAgain``).
+    /// Unless `typesMayWiden`, a CSV or TSV column's type widening past the chunks already read
+    /// stops the read with ``ColumnTypeWidened`` (see ``SettlesTypesByReadingAgain``).
     func openReader(
         _ path: String, inferring inferredColumns: Set<String>? = nil, reading needed: Set<String>? = nil,
         created: Set<String> = [], typesMayWiden: Bool = false
@@ -148,9 +153,12 @@ struct InputOptions: ParsableArguments, Sendable {
         let dialect = try dialect(for: format)
         var options = try readOptions()
         options.inferredColumns = inferredColumns
-        options.stopsWhenTypesWiden = !typesMayWiden
         let kind = (format ?? FileFormat(.csv)).kind
-        if let needed, columns == nil, path != "-", kind == .csv || kind == .tsv {
+        // CSV and TSV only: JSON Lines takes no minimum types, so a second read would not settle.
+        options.stopsWhenTypesWiden = !typesMayWiden && (kind == .csv || kind == .tsv)
+        // The header is read first only from a regular file: a pipe (`/dev/stdin`, `<(…)`)
+        // cannot be opened a second time at its start.
+        if let needed, columns == nil, isRegularFile(path), kind == .csv || kind == .tsv {
             let names = try TableReader.columnNames(path: path, format: format, dialect: dialect, options: options)
             let known = Set(names).union(created)
             if !needed.isSubset(of: known) {
@@ -172,6 +180,13 @@ struct InputOptions: ParsableArguments, Sendable {
         }
         return try DataFrame(contentsOfFile: path, format: format, dialect: dialect, options: try readOptions())
     }
+}
+
+/// Whether `path` is a regular file, which can be read a second time from its start (standard
+/// input, a pipe or `/dev/stdin` cannot).
+func isRegularFile(_ path: String) -> Bool {
+    var st = stat()
+    return path != "-" && stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFREG
 }
 
 /// The names of a column list (`--columns`, `--select`): at least one, none twice.
