@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Tabula
 
 /// A command that reads its input in chunks and cannot mix types in one column (an expression,

@@ -65,6 +65,14 @@ func expectOneLineError(
         _ = try expectOneLineError(["frobnicate"])
     }
 
+    /// The tool links no full Foundation (with ICU): loading it costs a cold start about 6 ms
+    /// of the 20 ms `head` may take (#9); FoundationEssentials at most.
+    @Test func theToolDoesNotLinkFoundation() throws {
+        let binary = try Data(contentsOf: productsDirectory.appendingPathComponent("tabula"))
+        #expect(binary.range(of: Data("libFoundation.so\u{0}".utf8)) == nil)
+        #expect(binary.range(of: Data("libFoundationEssentials.so".utf8)) != nil, "the check reads the binary's names")
+    }
+
     /// A wrong command line exits 2, whether argument-parser or tabula finds it; a failure of
     /// the work itself (a missing file) exits 1.
     @Test func usageErrorsExitTwo() throws {
